@@ -1,0 +1,3 @@
+// @generated placeholder
+pub mod model {}
+pub mod operations {}

@@ -1,0 +1,36 @@
+//! Typed async client for the China Telecom Cloud (CTyun, 天翼云) Image Service API v4.
+//!
+//! Every operation of the API is a generated request type (see [`operations`]) sent through one
+//! shared pipeline: defaults → canonical query → EOP signature (per attempt) → HTTP → envelope.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), ctyun_image::Error> {
+//! use ctyun_image::{operations::ListImagesRequest, Client};
+//!
+//! // CTYUN_AK / CTYUN_SK, optional CTYUN_REGION_ID and CTYUN_ENDPOINT.
+//! let client = Client::from_env()?;
+//! let page = client.list_images(ListImagesRequest::new().image_visibility_code(0)).await?;
+//! for image in page.images.unwrap_or_default() {
+//!     println!("{} {:?}", image.image_id, image.image_name);
+//! }
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod clock;
+mod client;
+pub mod error;
+mod generated;
+pub mod retry;
+pub mod runtime;
+pub mod signer;
+
+pub use client::{
+    Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_ENDPOINT,
+    ENV_ACCESS_KEY, ENV_ENDPOINT, ENV_REGION_ID, ENV_SECRET_KEY,
+};
+pub use error::Error;
+pub use generated::{model, operations};
+pub use retry::RetryConfig;
+pub use signer::Credentials;

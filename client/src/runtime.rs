@@ -1,0 +1,260 @@
+//! The contract between generated code and the hand-written runtime.
+//!
+//! Generated code is data plus thin typed wrappers: each operation is a request struct that
+//! implements [`Operation`] with a static [`OperationDescriptor`] (method, path, idempotency) and a
+//! tiny [`Operation::write_query`]. Everything else (defaults, signing, sending, retries,
+//! envelope handling, decoding) is done once, here and in [`crate::Client`].
+
+use std::fmt::Write as _;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// HTTP method of an operation. The image API uses only these two.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+}
+
+impl HttpMethod {
+    /// The method name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+        }
+    }
+}
+
+/// Static facts about one operation, emitted by the generator from the spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OperationDescriptor {
+    /// The spec's `operationId`, e.g. `listImages`.
+    pub operation_id: &'static str,
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Path below the endpoint, e.g. `/v4/image/list`.
+    pub path: &'static str,
+    /// True when the operation has a JSON request body.
+    pub has_body: bool,
+    /// True when repeating the call cannot change server state (`x-idempotent` in the spec);
+    /// only such operations are retried after the request may have reached the server.
+    pub idempotent: bool,
+}
+
+/// Defaults the client applies to requests that leave a field out.
+#[derive(Clone, Debug, Default)]
+pub struct RequestDefaults {
+    /// Default `regionID` (from `CTYUN_REGION_ID` or [`crate::ClientBuilder::region`]).
+    pub region_id: Option<String>,
+}
+
+impl RequestDefaults {
+    /// Fills a region field left empty by the caller; errors when neither is set.
+    pub fn fill_region(&self, field: &mut Option<String>, wire_name: &str) -> Result<(), String> {
+        if field.is_none() {
+            match &self.region_id {
+                Some(r) => *field = Some(r.clone()),
+                None => {
+                    return Err(format!(
+                        "`{wire_name}` is required: set it on the request or configure a default \
+                         region (CTYUN_REGION_ID or ClientBuilder::region)"
+                    ))
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One API operation: implemented by every generated request type.
+pub trait Operation: Serialize + Send {
+    /// The decoded `returnObj` of a successful response.
+    type Output: DeserializeOwned + Send;
+    /// Static facts about the operation.
+    const DESCRIPTOR: &'static OperationDescriptor;
+
+    /// Applies client defaults and checks what must hold before sending.
+    fn prepare(&mut self, defaults: &RequestDefaults) -> Result<(), String> {
+        let _ = defaults;
+        Ok(())
+    }
+
+    /// Writes the query-string parameters (raw values; the signer encodes them).
+    fn write_query(&self, query: &mut QueryWriter);
+}
+
+/// Collects raw query parameters of a request.
+#[derive(Debug, Default)]
+pub struct QueryWriter {
+    pairs: Vec<(&'static str, String)>,
+}
+
+impl QueryWriter {
+    /// Adds a parameter.
+    pub fn push<V: QueryValue + ?Sized>(&mut self, key: &'static str, value: &V) {
+        let mut s = String::new();
+        value.write_query_value(&mut s);
+        self.pairs.push((key, s));
+    }
+
+    /// Adds a parameter when it is set.
+    pub fn push_opt<V: QueryValue>(&mut self, key: &'static str, value: &Option<V>) {
+        if let Some(v) = value {
+            self.push(key, v);
+        }
+    }
+
+    /// The pairs collected, in call order.
+    pub fn into_pairs(self) -> Vec<(&'static str, String)> {
+        self.pairs
+    }
+}
+
+/// A value that can be a query parameter.
+pub trait QueryValue {
+    /// Appends the raw (unencoded) textual form.
+    fn write_query_value(&self, out: &mut String);
+}
+
+impl QueryValue for str {
+    fn write_query_value(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+impl QueryValue for String {
+    fn write_query_value(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+impl QueryValue for bool {
+    fn write_query_value(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+macro_rules! display_query_value {
+    ($($t:ty),*) => {$(
+        impl QueryValue for $t {
+            fn write_query_value(&self, out: &mut String) {
+                let _ = write!(out, "{self}");
+            }
+        }
+    )*};
+}
+display_query_value!(i32, i64, u32, u64, f64);
+
+/// Implements `Display`, `FromStr`, `Serialize`, `Deserialize`, `From<&str>` and [`QueryValue`]
+/// for a generated string enum that has `as_str()` and `from_wire(&str)`.
+macro_rules! string_enum_impls {
+    ($name:ident) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from_wire(s))
+            }
+        }
+        impl ::std::convert::From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self::from_wire(s)
+            }
+        }
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::runtime::deserialize_str_with(d, Self::from_wire)
+            }
+        }
+        impl $crate::runtime::QueryValue for $name {
+            fn write_query_value(&self, out: &mut String) {
+                out.push_str(self.as_str());
+            }
+        }
+    };
+}
+pub(crate) use string_enum_impls;
+
+/// Deserializes a string (borrowed or owned) and maps it.
+pub fn deserialize_str_with<'de, D, T>(d: D, f: fn(&str) -> T) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct V<T>(fn(&str) -> T);
+    impl<T> serde::de::Visitor<'_> for V<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+            Ok((self.0)(v))
+        }
+    }
+    d.deserialize_str(V(f))
+}
+
+/// `statusCode` of the envelope: CTyun sends a number, some gateways a string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct StatusCode(pub String);
+
+impl<'de> Deserialize<'de> for StatusCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = StatusCode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number or a string")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<StatusCode, E> {
+                Ok(StatusCode(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<StatusCode, E> {
+                Ok(StatusCode(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<StatusCode, E> {
+                if v.fract() == 0.0 && v.abs() < 1e15 {
+                    Ok(StatusCode(format!("{}", v as i64)))
+                } else {
+                    Ok(StatusCode(v.to_string()))
+                }
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<StatusCode, E> {
+                Ok(StatusCode(v.trim().to_owned()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl StatusCode {
+    pub(crate) fn is_success(&self) -> bool {
+        self.0 == "800"
+    }
+}
+
+/// The CTyun response envelope, with `returnObj` left undecoded.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Envelope<'a> {
+    #[serde(rename = "statusCode")]
+    pub status_code: Option<StatusCode>,
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(rename = "errorCode", default)]
+    pub error_code: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(rename = "returnObj", borrow, default)]
+    pub return_obj: Option<&'a serde_json::value::RawValue>,
+}
