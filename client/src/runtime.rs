@@ -185,6 +185,97 @@ macro_rules! string_enum_impls {
 }
 pub(crate) use string_enum_impls;
 
+/// Implements `Display`, `Serialize`, `Deserialize` and [`QueryValue`] for a generated integer
+/// enum that has `value()` and `from_value(i64)`.
+macro_rules! int_enum_impls {
+    ($name:ident) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+        impl ::std::convert::From<i64> for $name {
+            fn from(n: i64) -> Self {
+                Self::from_value(n)
+            }
+        }
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_i64(self.value())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                <i64 as ::serde::Deserialize>::deserialize(d).map(Self::from_value)
+            }
+        }
+        impl $crate::runtime::QueryValue for $name {
+            fn write_query_value(&self, out: &mut String) {
+                use ::std::fmt::Write as _;
+                let _ = write!(out, "{}", self.value());
+            }
+        }
+    };
+}
+pub(crate) use int_enum_impls;
+
+/// A scalar the server sends sometimes as a string and sometimes as a number (or boolean);
+/// kept as its text (`"3"` for both `3` and `"3"`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Scalar(pub String);
+
+impl Scalar {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value as an integer, when it is one.
+    pub fn as_i64(&self) -> Option<i64> {
+        self.0.trim().parse().ok()
+    }
+}
+
+impl std::fmt::Display for Scalar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Scalar {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string, number or boolean")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_owned()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// Deserializes a string (borrowed or owned) and maps it.
 pub fn deserialize_str_with<'de, D, T>(d: D, f: fn(&str) -> T) -> Result<T, D::Error>
 where

@@ -1,0 +1,181 @@
+//! Located diagnostics: every problem names the spec file, a JSON pointer into the spec and,
+//! where it can be found, the YAML line.
+
+use std::fmt;
+
+/// One problem in a spec, with its location and what to do about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The spec file as given to the generator.
+    pub file: String,
+    /// JSON pointer to the offending node (`/paths/~1v4~1image~1list/get/parameters/0`).
+    pub pointer: String,
+    /// 1-based YAML line of that node, when it could be located.
+    pub line: Option<usize>,
+    /// What is wrong, and how to fix it.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: ", self.file, line)?,
+            None => write!(f, "{}: ", self.file)?,
+        }
+        if !self.pointer.is_empty() {
+            write!(f, "at {}: ", self.pointer)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// The generator's error: one or more located diagnostics, or an I/O problem.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The spec is invalid or uses something the generator does not support.
+    #[error("{} problem(s) in the spec:\n{}", .0.len(), .0.iter().map(|d| format!("  {d}")).collect::<Vec<_>>().join("\n"))]
+    Spec(Vec<Diagnostic>),
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The generator produced tokens that do not parse as Rust: a generator bug.
+    #[error("internal generator error (please report): {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// The diagnostics, for spec errors.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Spec(d) => d,
+            _ => &[],
+        }
+    }
+}
+
+/// Escapes one JSON-pointer token.
+pub fn escape_token(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+/// Appends a token to a pointer.
+pub fn join(pointer: &str, token: impl fmt::Display) -> String {
+    format!("{pointer}/{}", escape_token(&token.to_string()))
+}
+
+/// Finds the 1-based line of the node a JSON pointer designates in block-style YAML.
+///
+/// Walks the text by indentation; flow collections (`[a, b]`, `{a: b}`) are not entered, so a
+/// pointer into one resolves to the line that opens it. Returns the deepest line found.
+pub fn locate(source: &str, pointer: &str) -> Option<usize> {
+    let tokens: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let lines: Vec<&str> = source.lines().collect();
+    let mut start = 0usize;
+    let mut parent_indent: isize = -1;
+    let mut found: Option<usize> = None;
+    for token in &tokens {
+        let index: Option<usize> = token.parse().ok();
+        let mut seq_count = 0usize;
+        let mut hit = None;
+        let mut i = start;
+        while i < lines.len() {
+            let raw = lines[i];
+            let trimmed = raw.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                i += 1;
+                continue;
+            }
+            let indent = (raw.len() - trimmed.len()) as isize;
+            if indent <= parent_indent && found.is_some() {
+                break;
+            }
+            if let (Some(n), Some(rest)) = (index, trimmed.strip_prefix('-')) {
+                if rest.is_empty() || rest.starts_with(' ') {
+                    if seq_count == n {
+                        // The item's content is indented past the dash.
+                        let inner = rest.len() - rest.trim_start().len();
+                        hit = Some((i, indent + 1 + inner as isize - 1));
+                        break;
+                    }
+                    seq_count += 1;
+                }
+            } else {
+                // `key:` possibly after a `- ` of a sequence item, possibly quoted.
+                let content = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+                let key_indent = indent + (trimmed.len() - content.len()) as isize;
+                if let Some(key) = yaml_key(content) {
+                    if key == token.as_str() && key_indent > parent_indent {
+                        hit = Some((i, key_indent));
+                        break;
+                    }
+                }
+            }
+            i += 1;
+        }
+        match hit {
+            Some((line, indent)) => {
+                found = Some(line + 1);
+                start = line + 1;
+                parent_indent = indent;
+                // A sequence item's first key sits on the dash line itself.
+                if index.is_some() {
+                    start = line;
+                }
+            }
+            None => break,
+        }
+    }
+    found
+}
+
+fn yaml_key(content: &str) -> Option<&str> {
+    let (key, _) = if let Some(rest) = content.strip_prefix('"') {
+        let end = rest.find('"')?;
+        let after = &rest[end + 1..];
+        if !after.starts_with(':') {
+            return None;
+        }
+        return Some(&rest[..end]);
+    } else if let Some(rest) = content.strip_prefix('\'') {
+        let end = rest.find('\'')?;
+        let after = &rest[end + 1..];
+        if !after.starts_with(':') {
+            return None;
+        }
+        return Some(&rest[..end]);
+    } else {
+        let colon = content.find(": ").or_else(|| content.strip_suffix(':').map(|s| s.len()))?;
+        (&content[..colon], ())
+    };
+    Some(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const Y: &str = "openapi: 3.0.3\npaths:\n  /a/b:\n    get:\n      parameters:\n        - name: x\n          in: query\n        - $ref: '#/p'\n      responses:\n        \"200\":\n          description: ok\ncomponents:\n  schemas:\n    A:\n      type: object\n";
+
+    #[test]
+    fn locates_keys_items_and_quoted_keys() {
+        assert_eq!(locate(Y, "/paths/~1a~1b/get"), Some(4));
+        assert_eq!(locate(Y, "/paths/~1a~1b/get/parameters/0"), Some(6));
+        assert_eq!(locate(Y, "/paths/~1a~1b/get/parameters/0/in"), Some(7));
+        assert_eq!(locate(Y, "/paths/~1a~1b/get/parameters/1"), Some(8));
+        assert_eq!(locate(Y, "/paths/~1a~1b/get/responses/200/description"), Some(11));
+        assert_eq!(locate(Y, "/components/schemas/A/type"), Some(15));
+        // Unknown tail: the deepest known ancestor.
+        assert_eq!(locate(Y, "/components/schemas/A/properties/z"), Some(14));
+        assert_eq!(locate(Y, "/nope"), None);
+    }
+}

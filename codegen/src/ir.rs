@@ -1,0 +1,210 @@
+//! The intermediate representation: what the emitter needs, nothing about OpenAPI syntax.
+//!
+//! Everything here is resolved (no `$ref`), named (Rust identifiers chosen and checked for
+//! collisions) and ordered deterministically.
+
+use std::collections::BTreeMap;
+
+/// The whole API.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// Operations sorted by method name.
+    pub operations: Vec<Operation>,
+    /// Named types by Rust name.
+    pub types: BTreeMap<String, TypeDef>,
+}
+
+/// HTTP methods the runtime supports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// DELETE
+    Delete,
+    /// PATCH
+    Patch,
+}
+
+impl Method {
+    /// Upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+            Method::Patch => "PATCH",
+        }
+    }
+}
+
+/// One operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// The spec's `operationId` (wire name, e.g. `listImages`).
+    pub operation_id: String,
+    /// Client method name (`list_images`).
+    pub method_name: String,
+    /// Request type name (`ListImagesRequest`).
+    pub request_type: String,
+    /// HTTP method.
+    pub method: Method,
+    /// Path (no templating).
+    pub path: String,
+    /// Doc paragraphs (summary first).
+    pub docs: Vec<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Safe to repeat (`x-idempotent`, default: GET).
+    pub idempotent: bool,
+    /// Query parameters then body properties, in spec order.
+    pub fields: Vec<Field>,
+    /// True when there is a JSON request body.
+    pub has_body: bool,
+    /// Type of the envelope payload on success.
+    pub output: TypeRef,
+    /// Paging description (`x-pagination`), if any.
+    pub pagination: Option<Pagination>,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+}
+
+/// `x-pagination`: how to walk pages of a list operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pagination {
+    /// Request field holding the page number (Rust name).
+    pub page_field: String,
+    /// Request field holding the page size (Rust name).
+    pub size_field: String,
+    /// Output field holding the items (Rust name).
+    pub items_field: String,
+    /// Item type.
+    pub item_type: TypeRef,
+    /// Output field holding the number of pages (Rust name), if any.
+    pub total_pages_field: Option<String>,
+    /// Output field holding the number of items (Rust name), if any.
+    pub total_count_field: Option<String>,
+}
+
+/// Where a request field travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// Query string.
+    Query,
+    /// JSON body (also used for fields of model structs).
+    Body,
+}
+
+/// A field of a request or a model struct.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Rust name.
+    pub rust_name: String,
+    /// Type (without the `Option` that optionality adds).
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// Filled from the client's default region when left out (`x-client-default: region`).
+    pub region_default: bool,
+    /// Query or body.
+    pub location: Location,
+    /// Doc paragraphs.
+    pub docs: Vec<String>,
+}
+
+impl Field {
+    /// Whether the Rust type is `Option<T>` in a request.
+    pub fn optional_in_request(&self) -> bool {
+        !self.required || self.region_default
+    }
+
+    /// Whether the Rust type is `Option<T>` in a model struct.
+    pub fn optional_in_model(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+/// A type reference.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `String`
+    String,
+    /// `i32`
+    I32,
+    /// `i64`
+    I64,
+    /// `f64`
+    F64,
+    /// `bool`
+    Bool,
+    /// A scalar the server sends as string or number (`oneOf` of primitives).
+    Scalar,
+    /// Any JSON.
+    Json,
+    /// A named type in `Api::types`.
+    Named(String),
+    /// `Vec<T>`
+    Vec(Box<TypeRef>),
+    /// `BTreeMap<String, T>`
+    Map(Box<TypeRef>),
+}
+
+/// Which generated module a type lives in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Module {
+    /// `model`: component schemas and their inline children.
+    Model,
+    /// `operations`: types defined inline in an operation.
+    Operations,
+}
+
+/// A named type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// Doc paragraphs.
+    pub docs: Vec<String>,
+    /// Shape.
+    pub kind: TypeKind,
+    /// Where it was defined.
+    pub pointer: String,
+    /// Module.
+    pub module: Module,
+    /// Reachable from a request (gets a constructor and setters).
+    pub request_side: bool,
+}
+
+/// Shape of a named type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    /// A struct.
+    Struct(Vec<Field>),
+    /// A string enum with an `Unknown(String)` fallback.
+    StringEnum(Vec<Variant<String>>),
+    /// An integer enum with an `Unknown(i64)` fallback.
+    IntEnum(Vec<Variant<i64>>),
+}
+
+/// An enum variant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant<T> {
+    /// Rust name.
+    pub rust_name: String,
+    /// Wire value.
+    pub value: T,
+    /// Doc text.
+    pub docs: Vec<String>,
+}
