@@ -11,9 +11,7 @@ use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, USER_AGENT};
 use tracing::Instrument as _;
 
 use crate::clock::{format_eop_date, Clock, RequestIdGenerator, SystemClock, UuidRequestIds};
-use crate::error::{
-    snippet, ApiError, DecodeError, Error, HttpError, TimeoutError, TimeoutKind, TransportError,
-};
+use crate::error::{snippet, ApiError, DecodeError, Error, HttpError, TimeoutError, TimeoutKind, TransportError};
 use crate::retry::{Backoff, RetryConfig};
 use crate::runtime::{Envelope, Operation, OperationDescriptor, QueryWriter, RequestDefaults};
 use crate::signer::{sign, CanonicalQuery, Credentials, SigningParams};
@@ -276,13 +274,7 @@ impl Client {
 }
 
 /// Interprets one HTTP response.
-fn classify(
-    op: &'static str,
-    request_id: &str,
-    attempts: u32,
-    status: u16,
-    body: &[u8],
-) -> Result<RawReturn, Failure> {
+fn classify(op: &'static str, request_id: &str, attempts: u32, status: u16, body: &[u8]) -> Result<RawReturn, Failure> {
     let envelope: Result<Envelope<'_>, _> = serde_json::from_slice(body);
     let success_http = (200..300).contains(&status);
     match envelope {
@@ -300,11 +292,8 @@ fn classify(
                     return_obj: raw,
                 });
             }
-            let code = env
-                .error
-                .filter(|s| !s.is_empty())
-                .or(env.error_code.filter(|s| !s.is_empty()))
-                .unwrap_or_default();
+            let code =
+                env.error.filter(|s| !s.is_empty()).or(env.error_code.filter(|s| !s.is_empty())).unwrap_or_default();
             Err(Failure {
                 error: Error::Api(Box::new(ApiError {
                     operation: op,
@@ -328,7 +317,13 @@ fn classify(
             })),
             class: FailureClass::Status(status),
         }),
-        Ok(_) => Err(decode_failure(op, request_id, status, "the JSON has no `statusCode`: not a CTyun envelope".into(), body)),
+        Ok(_) => Err(decode_failure(
+            op,
+            request_id,
+            status,
+            "the JSON has no `statusCode`: not a CTyun envelope".into(),
+            body,
+        )),
         Err(e) => Err(decode_failure(op, request_id, status, e.to_string(), body)),
     }
 }
@@ -536,17 +531,13 @@ impl ClientBuilder {
         }
         let endpoint = self.endpoint.unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
         let endpoint = endpoint.trim().trim_end_matches('/').to_owned();
-        let parsed = reqwest::Url::parse(&endpoint)
-            .map_err(|e| Error::Config(format!("invalid endpoint {endpoint:?}: {e}")))?;
+        let parsed =
+            reqwest::Url::parse(&endpoint).map_err(|e| Error::Config(format!("invalid endpoint {endpoint:?}: {e}")))?;
         if !matches!(parsed.scheme(), "https" | "http") || parsed.host().is_none() {
-            return Err(Error::Config(format!(
-                "invalid endpoint {endpoint:?}: expected https://host[:port]"
-            )));
+            return Err(Error::Config(format!("invalid endpoint {endpoint:?}: expected https://host[:port]")));
         }
         if parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(Error::Config(format!(
-                "invalid endpoint {endpoint:?}: must not contain a query or fragment"
-            )));
+            return Err(Error::Config(format!("invalid endpoint {endpoint:?}: must not contain a query or fragment")));
         }
         let http = match self.http {
             Some(h) => h,
@@ -557,8 +548,7 @@ impl ClientBuilder {
                 let mut headers = HeaderMap::new();
                 headers.insert(
                     USER_AGENT,
-                    HeaderValue::from_str(&ua)
-                        .map_err(|_| Error::Config(format!("invalid User-Agent {ua:?}")))?,
+                    HeaderValue::from_str(&ua).map_err(|_| Error::Config(format!("invalid User-Agent {ua:?}")))?,
                 );
                 reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
@@ -595,9 +585,7 @@ mod tests {
     fn from_env_names_missing_vars() {
         let err = ClientBuilder::from_env_with(env(&[])).unwrap_err().to_string();
         assert!(err.contains("CTYUN_AK and CTYUN_SK"), "{err}");
-        let err = ClientBuilder::from_env_with(env(&[("CTYUN_AK", "a"), ("CTYUN_SK", "  ")]))
-            .unwrap_err()
-            .to_string();
+        let err = ClientBuilder::from_env_with(env(&[("CTYUN_AK", "a"), ("CTYUN_SK", "  ")])).unwrap_err().to_string();
         assert!(err.contains("CTYUN_SK") && !err.contains("CTYUN_AK and"), "{err}");
     }
 

@@ -174,11 +174,7 @@ impl fmt::Display for ApiError {
         if !self.description.is_empty() && self.description != self.message {
             write!(f, " ({})", self.description)?;
         }
-        write!(
-            f,
-            " [statusCode {}, HTTP {}, request id {}]",
-            self.status_code, self.http_status, self.request_id
-        )
+        write!(f, " [statusCode {}, HTTP {}, request id {}]", self.status_code, self.http_status, self.request_id)
     }
 }
 

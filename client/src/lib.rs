@@ -18,17 +18,18 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod clock;
 mod client;
+pub mod clock;
 pub mod error;
+#[rustfmt::skip]
 mod generated;
 pub mod retry;
 pub mod runtime;
 pub mod signer;
 
 pub use client::{
-    Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_ENDPOINT,
-    ENV_ACCESS_KEY, ENV_ENDPOINT, ENV_REGION_ID, ENV_SECRET_KEY,
+    Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_ENDPOINT, ENV_ACCESS_KEY,
+    ENV_ENDPOINT, ENV_REGION_ID, ENV_SECRET_KEY,
 };
 pub use error::Error;
 pub use generated::{model, operations};

@@ -80,10 +80,8 @@ impl<'a> Backoff<'a> {
         if attempt >= self.config.max_attempts {
             return None;
         }
-        let exp = self
-            .config
-            .initial_backoff
-            .saturating_mul(1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX));
+        let exp =
+            self.config.initial_backoff.saturating_mul(1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX));
         let ceiling = exp.min(self.config.max_backoff);
         // Full jitter: uniform in [ceiling/2, ceiling] keeps a floor so retries are not instant.
         let half = ceiling / 2;

@@ -49,12 +49,7 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// Characters the reference (`urllib.parse.quote` with its default `safe="/"`) leaves unencoded
 /// besides ASCII letters and digits.
-const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'-')
-    .remove(b'~')
-    .remove(b'/');
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'_').remove(b'.').remove(b'-').remove(b'~').remove(b'/');
 
 /// The literal list of signed headers CTyun expects in `Eop-Authorization`.
 pub const SIGNED_HEADERS: &str = "ctyun-eop-request-id;eop-date";
@@ -73,10 +68,7 @@ impl Credentials {
     /// Credentials from an access key (AK) and a secret key (SK), as shown in the CTyun console
     /// (账号中心 → 安全设置 → 用户AccessKey).
     pub fn new(access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
-        Credentials {
-            access_key: access_key.into(),
-            secret_key: secret_key.into().into_boxed_str(),
-        }
+        Credentials { access_key: access_key.into(), secret_key: secret_key.into().into_boxed_str() }
     }
 
     /// The access key (public identifier, sent in every `Eop-Authorization` header).
@@ -123,10 +115,7 @@ impl CanonicalQuery {
             return CanonicalQuery(String::new());
         }
         pairs.sort_by(|(ka, va), (kb, vb)| raw_pair_cmp(ka.as_ref(), va.as_ref(), kb.as_ref(), vb.as_ref()));
-        let capacity = pairs
-            .iter()
-            .map(|(k, v)| k.as_ref().len() + v.as_ref().len() * 3 + 2)
-            .sum();
+        let capacity = pairs.iter().map(|(k, v)| k.as_ref().len() + v.as_ref().len() * 3 + 2).sum();
         let mut out = String::with_capacity(capacity);
         for (i, (k, v)) in pairs.iter().enumerate() {
             if i > 0 {
@@ -207,9 +196,7 @@ fn feed_string_to_sign(p: &SigningParams<'_>, body_hash: &[u8; 64], mut sink: im
 /// HMAC without building this string.
 pub fn string_to_sign(p: &SigningParams<'_>) -> String {
     let hash = body_hash_hex(p.body);
-    let mut out = Vec::with_capacity(
-        64 + p.request_id.len() + p.eop_date.len() + p.query.as_str().len() + 40,
-    );
+    let mut out = Vec::with_capacity(64 + p.request_id.len() + p.eop_date.len() + p.query.as_str().len() + 40);
     feed_string_to_sign(p, &hash, |piece| out.extend_from_slice(piece));
     // Every piece is UTF-8: the inputs are `&str` and the hash is ASCII hex.
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
@@ -273,10 +260,7 @@ mod tests {
 
     #[test]
     fn empty_body_hash() {
-        assert_eq!(
-            &body_hash_hex(b""),
-            b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
+        assert_eq!(&body_hash_hex(b""), b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     }
 
     #[test]

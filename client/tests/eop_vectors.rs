@@ -57,13 +57,7 @@ fn every_vector_matches_the_reference() {
     let vectors = load();
     assert!(vectors.len() >= 11, "expected the full vector set, got {}", vectors.len());
     let failures = check(&vectors);
-    assert!(
-        failures.is_empty(),
-        "{} of {} vectors fail:\n{}",
-        failures.len(),
-        vectors.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {} vectors fail:\n{}", failures.len(), vectors.len(), failures.join("\n"));
 }
 
 /// The check is not vacuous: altering any one expected value of any vector is caught and the

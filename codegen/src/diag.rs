@@ -74,15 +74,13 @@ pub fn join(pointer: &str, token: impl fmt::Display) -> String {
 /// Walks the text by indentation; flow collections (`[a, b]`, `{a: b}`) are not entered, so a
 /// pointer into one resolves to the line that opens it. Returns the deepest line found.
 pub fn locate(source: &str, pointer: &str) -> Option<usize> {
-    let tokens: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
+    let tokens: Vec<String> = pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
     let lines: Vec<&str> = source.lines().collect();
     let mut start = 0usize;
     let mut parent_indent: isize = -1;
     let mut found: Option<usize> = None;
+    // The line of the sequence item just entered: its own `- ` sits left of its content.
+    let mut item_line: Option<usize> = None;
     for token in &tokens {
         let index: Option<usize> = token.parse().ok();
         let mut seq_count = 0usize;
@@ -96,7 +94,7 @@ pub fn locate(source: &str, pointer: &str) -> Option<usize> {
                 continue;
             }
             let indent = (raw.len() - trimmed.len()) as isize;
-            if indent <= parent_indent && found.is_some() {
+            if indent <= parent_indent && found.is_some() && item_line != Some(i) {
                 break;
             }
             if let (Some(n), Some(rest)) = (index, trimmed.strip_prefix('-')) {
@@ -128,8 +126,10 @@ pub fn locate(source: &str, pointer: &str) -> Option<usize> {
                 start = line + 1;
                 parent_indent = indent;
                 // A sequence item's first key sits on the dash line itself.
+                item_line = None;
                 if index.is_some() {
                     start = line;
+                    item_line = Some(line);
                 }
             }
             None => break,

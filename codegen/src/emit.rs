@@ -128,7 +128,8 @@ fn header(spec_label: &str) -> String {
 }
 
 fn render(spec_label: &str, tokens: TokenStream) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal(format!("generated tokens do not parse: {e}")))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| Error::Internal(format!("generated tokens do not parse: {e}")))?;
     Ok(format!("{}{}", header(spec_label), prettyplease::unparse(&file)))
 }
 
@@ -136,9 +137,19 @@ fn render(spec_label: &str, tokens: TokenStream) -> Result<String, Error> {
 pub fn emit(api: &Api, spec_label: &str) -> Result<Vec<GeneratedFile>, Error> {
     Ok(vec![
         GeneratedFile { path: "mod.rs".into(), contents: render(spec_label, emit_root(api, spec_label))? },
-        GeneratedFile { path: "model.rs".into(), contents: render(spec_label, emit_types(api, Module::Model, quote! {
-            //! Data types of the image API: the spec's component schemas.
-        }))? },
+        GeneratedFile {
+            path: "model.rs".into(),
+            contents: render(
+                spec_label,
+                emit_types(
+                    api,
+                    Module::Model,
+                    quote! {
+                        //! Data types of the image API: the spec's component schemas.
+                    },
+                ),
+            )?,
+        },
         GeneratedFile { path: "operations.rs".into(), contents: render(spec_label, emit_operations(api))? },
     ])
 }
@@ -155,7 +166,11 @@ fn emit_root(api: &Api, spec_label: &str) -> TokenStream {
             op.method.as_str(),
             op.path,
             op.operation_id,
-            if op.idempotent { "; idempotent, retried on transient failures" } else { "; not idempotent, never re-sent once it may have reached the server" },
+            if op.idempotent {
+                "; idempotent, retried on transient failures"
+            } else {
+                "; not idempotent, never re-sent once it may have reached the server"
+            },
             op.request_type
         ));
         let docs = doc_attrs(&docs);
@@ -444,13 +459,16 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let output = rust_type(api, &op.output, Module::Operations);
     let op_id = &op.operation_id;
     let path = &op.path;
-    let method = format_ident!("{}", match op.method {
-        Method::Get => "Get",
-        Method::Post => "Post",
-        Method::Put => "Put",
-        Method::Delete => "Delete",
-        Method::Patch => "Patch",
-    });
+    let method = format_ident!(
+        "{}",
+        match op.method {
+            Method::Get => "Get",
+            Method::Post => "Post",
+            Method::Put => "Put",
+            Method::Delete => "Delete",
+            Method::Patch => "Patch",
+        }
+    );
     let has_body = op.has_body;
     let idempotent = op.idempotent;
     let region_fields: Vec<_> = op.fields.iter().filter(|f| f.region_default).collect();

@@ -68,7 +68,8 @@ pub fn generate_from_str(source: &str, file: &str) -> Result<Vec<GeneratedFile>,
 
 /// Reads and generates a spec file; `label` is how the file is named in headers and errors.
 pub fn generate(spec_path: &Path, label: &str) -> Result<Vec<GeneratedFile>, Error> {
-    let source = fs::read_to_string(spec_path).map_err(|e| Error::Io { path: spec_path.display().to_string(), source: e })?;
+    let source =
+        fs::read_to_string(spec_path).map_err(|e| Error::Io { path: spec_path.display().to_string(), source: e })?;
     generate_from_str(&source, label)
 }
 

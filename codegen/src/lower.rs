@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, OpenAPI, Parameter, ParameterSchemaOrContent,
-    ReferenceOr, RequestBody, Schema, SchemaKind, StatusCode, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody,
+    Schema, SchemaKind, StatusCode, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -105,7 +105,10 @@ impl<'a> Lowerer<'a> {
                 }
             };
             if path.contains('{') {
-                self.err(&pointer, "path templating (`{param}`) is not supported: CTyun passes IDs in the query or body");
+                self.err(
+                    &pointer,
+                    "path templating (`{param}`) is not supported: CTyun passes IDs in the query or body",
+                );
                 continue;
             }
             if !path.starts_with('/') {
@@ -128,7 +131,10 @@ impl<'a> Lowerer<'a> {
             }
             for (m, op) in [("head", &item.head), ("options", &item.options), ("trace", &item.trace)] {
                 if op.is_some() {
-                    self.err(&join(&pointer, m), format!("method `{m}` is not supported (GET, POST, PUT, DELETE, PATCH are)"));
+                    self.err(
+                        &join(&pointer, m),
+                        format!("method `{m}` is not supported (GET, POST, PUT, DELETE, PATCH are)"),
+                    );
                 }
             }
         }
@@ -139,12 +145,18 @@ impl<'a> Lowerer<'a> {
         let mut dup = Vec::new();
         for o in &operations {
             if let Some(prev) = by_id.insert(&o.operation_id, &o.pointer) {
-                dup.push((o.pointer.clone(), format!("duplicate operationId `{}` (also at {prev}): operationIds must be unique", o.operation_id)));
+                dup.push((
+                    o.pointer.clone(),
+                    format!("duplicate operationId `{}` (also at {prev}): operationIds must be unique", o.operation_id),
+                ));
             } else if let Some((prev_id, prev)) = by_method.insert(&o.method_name, (&o.operation_id, &o.pointer)) {
-                dup.push((o.pointer.clone(), format!(
-                    "operationId `{}` and `{prev_id}` (at {prev}) both become the Rust method `{}`: rename one",
-                    o.operation_id, o.method_name
-                )));
+                dup.push((
+                    o.pointer.clone(),
+                    format!(
+                        "operationId `{}` and `{prev_id}` (at {prev}) both become the Rust method `{}`: rename one",
+                        o.operation_id, o.method_name
+                    ),
+                ));
             }
         }
         for (p, m) in dup {
@@ -167,12 +179,7 @@ impl<'a> Lowerer<'a> {
         if !self.diags.is_empty() {
             return Err(self.diags);
         }
-        Ok(Api {
-            title: spec.info.title.clone(),
-            version: spec.info.version.clone(),
-            operations,
-            types: self.types,
-        })
+        Ok(Api { title: spec.info.title.clone(), version: spec.info.version.clone(), operations, types: self.types })
     }
 
     fn read_envelope(&mut self) -> Option<(String, String)> {
@@ -218,7 +225,10 @@ impl<'a> Lowerer<'a> {
             return None;
         };
         let (Some(method_name), Some(type_prefix)) = (snake(&operation_id), pascal(&operation_id)) else {
-            self.err(&join(pointer, "operationId"), format!("operationId `{operation_id}` has no characters usable in a Rust name"));
+            self.err(
+                &join(pointer, "operationId"),
+                format!("operationId `{operation_id}` has no characters usable in a Rust name"),
+            );
             return None;
         };
         if RESERVED_METHODS.contains(&method_name.as_str()) {
@@ -272,11 +282,17 @@ impl<'a> Lowerer<'a> {
             match p {
                 Parameter::Query { .. } => {}
                 Parameter::Header { .. } => {
-                    self.err(&pp, format!("header parameter `{}` is not supported: the runtime owns all headers", data.name));
+                    self.err(
+                        &pp,
+                        format!("header parameter `{}` is not supported: the runtime owns all headers", data.name),
+                    );
                     continue;
                 }
                 Parameter::Path { .. } => {
-                    self.err(&pp, format!("path parameter `{}` is not supported: path templating is not supported", data.name));
+                    self.err(
+                        &pp,
+                        format!("path parameter `{}` is not supported: path templating is not supported", data.name),
+                    );
                     continue;
                 }
                 Parameter::Cookie { .. } => {
@@ -295,13 +311,19 @@ impl<'a> Lowerer<'a> {
             let Some(l) = self.lower_schema(schema, &join(&pp, "schema"), &hint, Module::Operations) else {
                 continue;
             };
-            if !matches!(l.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool | TypeRef::Named(_)) {
+            if !matches!(
+                l.ty,
+                TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool | TypeRef::Named(_)
+            ) {
                 self.err(&pp, format!("query parameter `{}` must be a scalar or an enum (arrays and objects in the query are not supported)", data.name));
                 continue;
             }
             if let TypeRef::Named(n) = &l.ty {
                 if matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Struct(_))) {
-                    self.err(&pp, format!("query parameter `{}` must be a scalar or an enum, not an object", data.name));
+                    self.err(
+                        &pp,
+                        format!("query parameter `{}` must be a scalar or an enum, not an object", data.name),
+                    );
                     continue;
                 }
             }
@@ -316,7 +338,16 @@ impl<'a> Lowerer<'a> {
             if let Some(Value::String(why)) = data.extensions.get("x-unverified") {
                 field_docs.push(format!("**Unverified:** {why}"));
             }
-            if let Some(f) = self.make_field(&data.name, l.ty, data.required, l.nullable, region_default, Location::Query, field_docs, &pp) {
+            if let Some(f) = self.make_field(
+                &data.name,
+                l.ty,
+                data.required,
+                l.nullable,
+                region_default,
+                Location::Query,
+                field_docs,
+                &pp,
+            ) {
                 fields.push(f);
             }
         }
@@ -348,7 +379,10 @@ impl<'a> Lowerer<'a> {
         for f in &fields {
             if let Some(prev) = seen.insert(f.rust_name.clone(), f.wire_name.clone()) {
                 let msg = if prev == f.wire_name {
-                    format!("parameter `{}` appears twice (query and body?): names must be unique per operation", f.wire_name)
+                    format!(
+                        "parameter `{}` appears twice (query and body?): names must be unique per operation",
+                        f.wire_name
+                    )
                 } else {
                     format!("`{}` and `{prev}` both become the Rust field `{}`: rename one", f.wire_name, f.rust_name)
                 };
@@ -393,7 +427,10 @@ impl<'a> Lowerer<'a> {
             return None;
         };
         if location == Location::Query && !wire.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-~".contains(&b)) {
-            self.err(pointer, format!("query parameter name `{wire}` must use only A-Z a-z 0-9 _ . - ~ (it is signed unencoded)"));
+            self.err(
+                pointer,
+                format!("query parameter name `{wire}` must use only A-Z a-z 0-9 _ . - ~ (it is signed unencoded)"),
+            );
             return None;
         }
         if region_default && ty != TypeRef::String {
@@ -412,7 +449,10 @@ impl<'a> Lowerer<'a> {
                 match found {
                     Some(ReferenceOr::Item(p)) => Some(p),
                     Some(ReferenceOr::Reference { .. }) => {
-                        self.err(pointer, format!("`{reference}` points to another reference: chains are not supported"));
+                        self.err(
+                            pointer,
+                            format!("`{reference}` points to another reference: chains are not supported"),
+                        );
                         None
                     }
                     None => {
@@ -471,7 +511,9 @@ impl<'a> Lowerer<'a> {
             let mut docs = l.docs.clone();
             docs.extend(l.notes.iter().cloned());
             let required = obj.required.contains(name);
-            if let Some(f) = self.make_field(name, l.ty, required, l.nullable, l.region_default, Location::Body, docs, &pp) {
+            if let Some(f) =
+                self.make_field(name, l.ty, required, l.nullable, l.region_default, Location::Body, docs, &pp)
+            {
                 fields.push(f);
             }
         }
@@ -479,7 +521,12 @@ impl<'a> Lowerer<'a> {
 
     fn deref_schema(&mut self, reference: &str, pointer: &str) -> Option<(&'a Schema, String)> {
         let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) else {
-            self.err(pointer, format!("`$ref: {reference}` is not supported: only local `#/components/schemas/<name>` references are"));
+            self.err(
+                pointer,
+                format!(
+                    "`$ref: {reference}` is not supported: only local `#/components/schemas/<name>` references are"
+                ),
+            );
             return None;
         };
         match self.component(name) {
@@ -489,7 +536,10 @@ impl<'a> Lowerer<'a> {
                 self.deref_schema(&r2, &join("/components/schemas", name))
             }
             None => {
-                self.err(pointer, format!("`$ref: {reference}` does not resolve: there is no schema `{name}` in components"));
+                self.err(
+                    pointer,
+                    format!("`$ref: {reference}` does not resolve: there is no schema `{name}` in components"),
+                );
                 None
             }
         }
@@ -525,7 +575,10 @@ impl<'a> Lowerer<'a> {
                 match name.and_then(|n| self.spec.components.as_ref()?.responses.get(n)) {
                     Some(ReferenceOr::Item(r)) => r,
                     _ => {
-                        self.err(&rp, format!("`$ref: {reference}` does not resolve to a response in `#/components/responses`"));
+                        self.err(
+                            &rp,
+                            format!("`$ref: {reference}` does not resolve to a response in `#/components/responses`"),
+                        );
                         return None;
                     }
                 }
@@ -556,11 +609,19 @@ impl<'a> Lowerer<'a> {
         for (i, member) in all_of.iter().enumerate() {
             match member {
                 ReferenceOr::Reference { reference } if *reference == envelope_ref => has_envelope = true,
-                ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(o)), .. }) if payload_schema.is_none() => {
+                ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(o)), .. })
+                    if payload_schema.is_none() =>
+                {
                     match o.properties.get(&payload) {
-                        Some(p) => payload_schema = Some((sref_box(p), join(&join(&join(&join(&sp, "allOf"), i), "properties"), &payload))),
+                        Some(p) => {
+                            payload_schema =
+                                Some((sref_box(p), join(&join(&join(&join(&sp, "allOf"), i), "properties"), &payload)))
+                        }
                         None => {
-                            self.err(&join(&join(&sp, "allOf"), i), format!("missing property `{payload}`: {pattern_msg}"));
+                            self.err(
+                                &join(&join(&sp, "allOf"), i),
+                                format!("missing property `{payload}`: {pattern_msg}"),
+                            );
                             return None;
                         }
                     }
@@ -579,12 +640,21 @@ impl<'a> Lowerer<'a> {
         Some(l.ty)
     }
 
-    fn read_pagination(&mut self, op: &openapiv3::Operation, pointer: &str, fields: &[Field], output: &TypeRef) -> Option<Pagination> {
+    fn read_pagination(
+        &mut self,
+        op: &openapiv3::Operation,
+        pointer: &str,
+        fields: &[Field],
+        output: &TypeRef,
+    ) -> Option<Pagination> {
         let v = op.extensions.get("x-pagination")?;
         let pp = join(pointer, "x-pagination");
         let get = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
         let (Some(page), Some(size), Some(items)) = (get("pageParam"), get("sizeParam"), get("items")) else {
-            self.err(&pp, "`x-pagination` needs `pageParam`, `sizeParam` and `items` (plus optional `totalPages`, `totalCount`)");
+            self.err(
+                &pp,
+                "`x-pagination` needs `pageParam`, `sizeParam` and `items` (plus optional `totalPages`, `totalCount`)",
+            );
             return None;
         };
         let find_req = |wire: &str| fields.iter().find(|f| f.wire_name == wire).map(|f| f.rust_name.clone());
@@ -608,7 +678,10 @@ impl<'a> Lowerer<'a> {
         let item_type = match find_out(&items).map(|f| f.ty.clone()) {
             Some(TypeRef::Vec(t)) => Some(*t),
             _ => {
-                self.err(&pp, format!("`x-pagination.items` = `{items}` must name an array field of the response payload"));
+                self.err(
+                    &pp,
+                    format!("`x-pagination.items` = `{items}` must name an array field of the response payload"),
+                );
                 ok = false;
                 None
             }
@@ -618,7 +691,10 @@ impl<'a> Lowerer<'a> {
             match find_out(&w) {
                 Some(f) if matches!(f.ty, TypeRef::I32 | TypeRef::I64) => Some(f.rust_name.clone()),
                 _ => {
-                    self.err(&pp, format!("`x-pagination.{key}` = `{w}` must name an integer field of the response payload"));
+                    self.err(
+                        &pp,
+                        format!("`x-pagination.{key}` = `{w}` must name an integer field of the response payload"),
+                    );
                     ok = false;
                     None
                 }
@@ -649,18 +725,32 @@ impl<'a> Lowerer<'a> {
 
     fn lower_component_ref(&mut self, reference: &str, pointer: &str) -> Option<Lowered> {
         let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) else {
-            self.err(pointer, format!("`$ref: {reference}` is not supported: only local `#/components/schemas/<name>` references are"));
+            self.err(
+                pointer,
+                format!(
+                    "`$ref: {reference}` is not supported: only local `#/components/schemas/<name>` references are"
+                ),
+            );
             return None;
         };
         match self.components.get(name) {
             Some(ComponentState::Done(l)) => return Some(l.clone()),
             Some(ComponentState::InProgress(ty)) => {
-                return Some(Lowered { ty: ty.clone(), nullable: false, docs: vec![], notes: vec![], region_default: false })
+                return Some(Lowered {
+                    ty: ty.clone(),
+                    nullable: false,
+                    docs: vec![],
+                    notes: vec![],
+                    region_default: false,
+                })
             }
             None => {}
         }
         let Some(schema) = self.component(name) else {
-            self.err(pointer, format!("`$ref: {reference}` does not resolve: there is no schema `{name}` in components"));
+            self.err(
+                pointer,
+                format!("`$ref: {reference}` does not resolve: there is no schema `{name}` in components"),
+            );
             return None;
         };
         let cp = join("/components/schemas", name);
@@ -689,7 +779,10 @@ impl<'a> Lowerer<'a> {
             Some(t) => match pascal(t) {
                 Some(n) => n,
                 None => {
-                    self.err(&join(pointer, "title"), format!("title `{t}` has no characters usable in a Rust type name"));
+                    self.err(
+                        &join(pointer, "title"),
+                        format!("title `{t}` has no characters usable in a Rust type name"),
+                    );
                     return None;
                 }
             },
@@ -742,12 +835,23 @@ impl<'a> Lowerer<'a> {
             SchemaKind::OneOf { one_of } => {
                 let all_scalar = !one_of.is_empty()
                     && one_of.iter().all(|m| {
-                        matches!(m, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(_) | Type::Integer(_) | Type::Number(_) | Type::Boolean(_)), .. }))
+                        matches!(
+                            m,
+                            ReferenceOr::Item(Schema {
+                                schema_kind: SchemaKind::Type(
+                                    Type::String(_) | Type::Integer(_) | Type::Number(_) | Type::Boolean(_)
+                                ),
+                                ..
+                            })
+                        )
                     });
                 if all_scalar {
                     out(TypeRef::Scalar, vec!["Sent by the server as a string or a number; kept as text.".into()])
                 } else {
-                    self.err(pointer, "`oneOf` is only supported over inline scalar types (string/integer/number/boolean)");
+                    self.err(
+                        pointer,
+                        "`oneOf` is only supported over inline scalar types (string/integer/number/boolean)",
+                    );
                     None
                 }
             }
@@ -772,7 +876,11 @@ impl<'a> Lowerer<'a> {
                 if empty {
                     out(TypeRef::Json, vec![])
                 } else {
-                    let what = a.typ.as_deref().map(|t| format!("type `{t}`")).unwrap_or_else(|| "a schema without `type`".into());
+                    let what = a
+                        .typ
+                        .as_deref()
+                        .map(|t| format!("type `{t}`"))
+                        .unwrap_or_else(|| "a schema without `type`".into());
                     self.err(pointer, format!("{what} combined with keywords that do not belong to it (check `type` against `properties`/`items`/`minimum`/`enum`...): unsupported or invalid schema"));
                     None
                 }
@@ -804,9 +912,14 @@ impl<'a> Lowerer<'a> {
                 Type::Integer(it) => {
                     let ty = match it.format {
                         VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
-                        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) | VariantOrUnknownOrEmpty::Empty => TypeRef::I64,
+                        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) | VariantOrUnknownOrEmpty::Empty => {
+                            TypeRef::I64
+                        }
                         VariantOrUnknownOrEmpty::Unknown(ref f) => {
-                            self.err(&join(pointer, "format"), format!("integer format `{f}` is not supported (int32, int64)"));
+                            self.err(
+                                &join(pointer, "format"),
+                                format!("integer format `{f}` is not supported (int32, int64)"),
+                            );
                             return None;
                         }
                     };
@@ -838,7 +951,8 @@ impl<'a> Lowerer<'a> {
                         self.err(pointer, "an array needs `items`");
                         return None;
                     };
-                    let item = self.lower_schema(sref_box(items), &join(pointer, "items"), &format!("{name}Item"), module)?;
+                    let item =
+                        self.lower_schema(sref_box(items), &join(pointer, "items"), &format!("{name}Item"), module)?;
                     let mut extra = Vec::new();
                     match (at.min_items, at.max_items) {
                         (Some(a), Some(b)) => extra.push(format!("{a}–{b} items.")),
@@ -858,13 +972,22 @@ impl<'a> Lowerer<'a> {
                                     return out(TypeRef::Named(name.to_owned()), vec![]);
                                 }
                                 AdditionalProperties::Schema(s) => {
-                                    self.lower_schema(sref(s), &join(pointer, "additionalProperties"), &format!("{name}Value"), module)?.ty
+                                    self.lower_schema(
+                                        sref(s),
+                                        &join(pointer, "additionalProperties"),
+                                        &format!("{name}Value"),
+                                        module,
+                                    )?
+                                    .ty
                                 }
                             };
                             return out(TypeRef::Map(Box::new(value)), vec![]);
                         }
                     } else if matches!(ot.additional_properties, Some(AdditionalProperties::Schema(_))) {
-                        self.err(pointer, "an object with both `properties` and an `additionalProperties` schema is not supported");
+                        self.err(
+                            pointer,
+                            "an object with both `properties` and an `additionalProperties` schema is not supported",
+                        );
                         return None;
                     }
                     self.struct_type(schema, pointer, name, module)?;
@@ -910,11 +1033,17 @@ impl<'a> Lowerer<'a> {
         });
         if let Some(n) = &names {
             if n.len() != count {
-                self.err(&join(pointer, "x-enum-varnames"), format!("`x-enum-varnames` has {} names for {count} enum values", n.len()));
+                self.err(
+                    &join(pointer, "x-enum-varnames"),
+                    format!("`x-enum-varnames` has {} names for {count} enum values", n.len()),
+                );
             }
             for (i, v) in n.iter().enumerate() {
                 if !is_ident(v) || !v.starts_with(|c: char| c.is_ascii_uppercase()) {
-                    self.err(&join(&join(pointer, "x-enum-varnames"), i), format!("`{v}` is not an UpperCamelCase Rust identifier"));
+                    self.err(
+                        &join(&join(pointer, "x-enum-varnames"), i),
+                        format!("`{v}` is not an UpperCamelCase Rust identifier"),
+                    );
                 }
             }
         }
@@ -926,7 +1055,14 @@ impl<'a> Lowerer<'a> {
         (names, descs)
     }
 
-    fn string_enum(&mut self, schema: &Schema, pointer: &str, name: &str, module: Module, values: &[Option<String>]) -> Option<()> {
+    fn string_enum(
+        &mut self,
+        schema: &Schema,
+        pointer: &str,
+        name: &str,
+        module: Module,
+        values: &[Option<String>],
+    ) -> Option<()> {
         let (names, descs) = self.varnames(schema, pointer, values.len());
         let mut variants: Vec<Variant<String>> = Vec::new();
         let mut seen: HashMap<String, String> = HashMap::new();
@@ -946,11 +1082,18 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             if let Some(prev) = seen.insert(rust.clone(), v.clone()) {
-                self.err(&join(&join(pointer, "enum"), i), format!("enum values `{prev}` and `{v}` both become the variant `{rust}`: add `x-enum-varnames`"));
+                self.err(
+                    &join(&join(pointer, "enum"), i),
+                    format!("enum values `{prev}` and `{v}` both become the variant `{rust}`: add `x-enum-varnames`"),
+                );
                 ok = false;
                 continue;
             }
-            let docs = descs.get(i).filter(|d| !d.is_empty()).map(|d| vec![format!("`{v}`: {d}")]).unwrap_or_else(|| vec![format!("`{v}`")]);
+            let docs = descs
+                .get(i)
+                .filter(|d| !d.is_empty())
+                .map(|d| vec![format!("`{v}`: {d}")])
+                .unwrap_or_else(|| vec![format!("`{v}`")]);
             variants.push(Variant { rust_name: rust, value: v.clone(), docs });
         }
         if !ok {
@@ -961,10 +1104,24 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         let docs = self.type_docs(schema);
-        self.register(TypeDef { name: name.to_owned(), docs, kind: TypeKind::StringEnum(variants), pointer: pointer.to_owned(), module, request_side: false })
+        self.register(TypeDef {
+            name: name.to_owned(),
+            docs,
+            kind: TypeKind::StringEnum(variants),
+            pointer: pointer.to_owned(),
+            module,
+            request_side: false,
+        })
     }
 
-    fn int_enum(&mut self, schema: &Schema, pointer: &str, name: &str, module: Module, values: &[Option<i64>]) -> Option<()> {
+    fn int_enum(
+        &mut self,
+        schema: &Schema,
+        pointer: &str,
+        name: &str,
+        module: Module,
+        values: &[Option<i64>],
+    ) -> Option<()> {
         let (names, descs) = self.varnames(schema, pointer, values.len());
         let mut variants = Vec::new();
         let mut seen: BTreeSet<String> = BTreeSet::new();
@@ -982,18 +1139,32 @@ impl<'a> Lowerer<'a> {
                 }
             };
             if rust == "Unknown" || !seen.insert(rust.clone()) {
-                self.err(&join(&join(pointer, "enum"), i), format!("enum value `{v}` gives a duplicate or reserved variant `{rust}`"));
+                self.err(
+                    &join(&join(pointer, "enum"), i),
+                    format!("enum value `{v}` gives a duplicate or reserved variant `{rust}`"),
+                );
                 ok = false;
                 continue;
             }
-            let docs = descs.get(i).filter(|d| !d.is_empty()).map(|d| vec![format!("`{v}`: {d}")]).unwrap_or_else(|| vec![format!("`{v}`")]);
+            let docs = descs
+                .get(i)
+                .filter(|d| !d.is_empty())
+                .map(|d| vec![format!("`{v}`: {d}")])
+                .unwrap_or_else(|| vec![format!("`{v}`")]);
             variants.push(Variant { rust_name: rust, value: *v, docs });
         }
         if !ok {
             return None;
         }
         let docs = self.type_docs(schema);
-        self.register(TypeDef { name: name.to_owned(), docs, kind: TypeKind::IntEnum(variants), pointer: pointer.to_owned(), module, request_side: false })
+        self.register(TypeDef {
+            name: name.to_owned(),
+            docs,
+            kind: TypeKind::IntEnum(variants),
+            pointer: pointer.to_owned(),
+            module,
+            request_side: false,
+        })
     }
 
     fn struct_type(&mut self, schema: &'a Schema, pointer: &str, name: &str, module: Module) -> Option<()> {
@@ -1002,10 +1173,24 @@ impl<'a> Lowerer<'a> {
         };
         if self.types.contains_key(name) {
             // Re-entrant reference (recursive schema) or the same inline schema lowered twice.
-            return self.register(TypeDef { name: name.to_owned(), docs: vec![], kind: TypeKind::Struct(vec![]), pointer: pointer.to_owned(), module, request_side: false });
+            return self.register(TypeDef {
+                name: name.to_owned(),
+                docs: vec![],
+                kind: TypeKind::Struct(vec![]),
+                pointer: pointer.to_owned(),
+                module,
+                request_side: false,
+            });
         }
         // Register a placeholder first so recursive references terminate.
-        self.register(TypeDef { name: name.to_owned(), docs: vec![], kind: TypeKind::Struct(vec![]), pointer: pointer.to_owned(), module, request_side: false })?;
+        self.register(TypeDef {
+            name: name.to_owned(),
+            docs: vec![],
+            kind: TypeKind::Struct(vec![]),
+            pointer: pointer.to_owned(),
+            module,
+            request_side: false,
+        })?;
         for r in &obj.required {
             if !obj.properties.contains_key(r) {
                 self.err(&join(pointer, "required"), format!("required property `{r}` is not defined in `properties`"));
@@ -1022,7 +1207,10 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             if let Some(prev) = seen.insert(rust_name.clone(), pname.clone()) {
-                self.err(&pp, format!("properties `{prev}` and `{pname}` both become the Rust field `{rust_name}`: rename one"));
+                self.err(
+                    &pp,
+                    format!("properties `{prev}` and `{pname}` both become the Rust field `{rust_name}`: rename one"),
+                );
                 continue;
             }
             let mut docs = l.docs.clone();
