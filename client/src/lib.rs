@@ -5,11 +5,11 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), ctyun_image::Error> {
-//! use ctyun_image::{operations::ListImagesRequest, Client};
+//! use ctyun_image::{model::ImageVisibilityCode, operations::ListImagesRequest, Client};
 //!
 //! // CTYUN_AK / CTYUN_SK, optional CTYUN_REGION_ID and CTYUN_ENDPOINT.
 //! let client = Client::from_env()?;
-//! let page = client.list_images(ListImagesRequest::new().image_visibility_code(0)).await?;
+//! let page = client.list_images(ListImagesRequest::new().image_visibility_code(ImageVisibilityCode::Private)).await?;
 //! for image in page.images.unwrap_or_default() {
 //!     println!("{} {:?}", image.image_id, image.image_name);
 //! }
@@ -35,3 +35,8 @@ pub use error::Error;
 pub use generated::{model, operations};
 pub use retry::RetryConfig;
 pub use signer::Credentials;
+
+/// The README's Rust examples are compiled as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

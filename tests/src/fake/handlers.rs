@@ -8,6 +8,28 @@ use super::auth::Verified;
 use super::state::{Image, State};
 use super::{fail, ok};
 
+/// A failure envelope to answer with.
+#[derive(Debug)]
+pub(crate) struct Fail {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    description: &'static str,
+}
+
+impl Fail {
+    /// A business failure: HTTP 200 with `statusCode` 900.
+    pub(crate) fn new(code: &'static str, message: impl Into<String>, description: &'static str) -> Fail {
+        Fail { status: StatusCode::OK, code, message: message.into(), description }
+    }
+
+    fn into_response(self) -> Response {
+        fail(self.status, self.code, &self.message, self.description)
+    }
+}
+
+type Outcome = Result<Value, Fail>;
+
 /// Request parameters of one call: query pairs or the JSON body's fields.
 struct Params<'a> {
     query: &'a [(String, String)],
@@ -28,11 +50,11 @@ impl Params<'_> {
         self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
     }
 
-    fn required(&self, name: &str) -> Result<String, Response> {
+    fn required(&self, name: &str) -> Result<String, Fail> {
         self.str(name).filter(|s| !s.is_empty()).ok_or_else(|| invalid(&format!("missing required parameter {name}")))
     }
 
-    fn int(&self, name: &str, default: i64, min: i64, max: i64) -> Result<i64, Response> {
+    fn int(&self, name: &str, default: i64, min: i64, max: i64) -> Result<i64, Fail> {
         match self.str(name) {
             None => Ok(default),
             Some(s) => match s.trim().parse::<i64>() {
@@ -43,8 +65,8 @@ impl Params<'_> {
     }
 }
 
-fn invalid(message: &str) -> Response {
-    fail(StatusCode::OK, "Openapi.Parameter.Error", message, "参数错误")
+fn invalid(message: &str) -> Fail {
+    Fail::new("Openapi.Parameter.Error", message, "参数错误")
 }
 
 /// Routes one verified request.
@@ -61,7 +83,7 @@ pub(crate) fn dispatch(
     } else {
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(m)) => Some(m),
-            _ => return invalid("the request body must be a JSON object"),
+            _ => return invalid("the request body must be a JSON object").into_response(),
         }
     };
     let p = Params { query, body };
@@ -69,14 +91,17 @@ pub(crate) fn dispatch(
     let result = match (method.as_str(), path) {
         ("GET", "/v4/image/list") => list_images(state, &account, &p),
         ("POST", "/v4/image/create") => create_image(state, &account, &p),
-        _ => Err(fail(
-            StatusCode::NOT_FOUND,
-            "Openapi.Api.NotFound",
-            &format!("no operation {method} {path}"),
-            "接口不存在",
-        )),
+        _ => Err(Fail {
+            status: StatusCode::NOT_FOUND,
+            code: "Openapi.Api.NotFound",
+            message: format!("no operation {method} {path}"),
+            description: "接口不存在",
+        }),
     };
-    result.unwrap_or_else(|r| r)
+    match result {
+        Ok(v) => ok(v),
+        Err(f) => f.into_response(),
+    }
 }
 
 /// CTyun's image-name rule: 2–32 of `[A-Za-z0-9-]`, not starting with a digit or `-`, not
@@ -104,7 +129,7 @@ fn page(items: Vec<Value>, page_no: i64, page_size: i64, key: &str) -> Value {
     })
 }
 
-fn list_images(state: &mut State, account: &str, p: &Params<'_>) -> Result<Response, Response> {
+fn list_images(state: &mut State, account: &str, p: &Params<'_>) -> Outcome {
     let region = p.required("regionID")?;
     state.seed_region(&region);
     let code = p.int("imageVisibilityCode", 1, 0, 6)?;
@@ -124,16 +149,15 @@ fn list_images(state: &mut State, account: &str, p: &Params<'_>) -> Result<Respo
         .collect();
     images.sort_by_key(|i| i.seq);
     let items = images.iter().map(|i| i.to_json()).collect();
-    Ok(ok(page(items, page_no, page_size, "images")))
+    Ok(page(items, page_no, page_size, "images"))
 }
 
-fn create_image(state: &mut State, account: &str, p: &Params<'_>) -> Result<Response, Response> {
+fn create_image(state: &mut State, account: &str, p: &Params<'_>) -> Outcome {
     let region = p.required("regionID")?;
     let instance = p.required("instanceID")?;
     let name = p.required("imageName")?;
     if !valid_image_name(&name) {
-        return Err(fail(
-            StatusCode::OK,
+        return Err(Fail::new(
             "Image.ImageName.Invalid",
             "imageName must be 2-32 letters, digits or '-', start with a letter and not end with '-'",
             "镜像名称不合法",
@@ -144,12 +168,7 @@ fn create_image(state: &mut State, account: &str, p: &Params<'_>) -> Result<Resp
         .values()
         .any(|i| i.owner.as_deref() == Some(account) && i.region == region && i.name == name && i.status != "deleted")
     {
-        return Err(fail(
-            StatusCode::OK,
-            "Image.ImageName.Duplicate",
-            "an image with this name already exists",
-            "镜像名称已存在",
-        ));
+        return Err(Fail::new("Image.ImageName.Duplicate", "an image with this name already exists", "镜像名称已存在"));
     }
     let seq = state.next_seq();
     let image = Image {
@@ -173,5 +192,5 @@ fn create_image(state: &mut State, account: &str, p: &Params<'_>) -> Result<Resp
     };
     let out = image.to_json();
     state.images.insert(image.id.clone(), image);
-    Ok(ok(json!({ "images": [out] })))
+    Ok(json!({ "images": [out] }))
 }
