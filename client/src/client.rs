@@ -90,7 +90,13 @@ impl Client {
     }
 
     /// Sends any operation. Every generated method is a thin wrapper over this.
-    pub async fn send<O: Operation>(&self, mut request: O) -> Result<O::Output, Error> {
+    pub async fn send<O: Operation>(&self, request: O) -> Result<O::Output, Error> {
+        self.send_raw(request).await?.decode()
+    }
+
+    /// Sends an operation and returns its undecoded `returnObj` (for waiters, which match on
+    /// the JSON before decoding).
+    pub(crate) async fn send_raw<O: Operation>(&self, mut request: O) -> Result<RawReturn, Error> {
         let desc = O::DESCRIPTOR;
         request
             .prepare(&self.inner.defaults)
@@ -105,8 +111,7 @@ impl Client {
         } else {
             None
         };
-        let raw = self.execute(desc, query.into_pairs(), body).await?;
-        raw.decode()
+        self.execute(desc, query.into_pairs(), body).await
     }
 
     /// The non-generic part of every call: sign, send, retry, unwrap the envelope.
@@ -362,15 +367,15 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// A successful response's undecoded `returnObj`.
-struct RawReturn {
-    operation: &'static str,
-    request_id: String,
-    http_status: u16,
-    return_obj: String,
+pub(crate) struct RawReturn {
+    pub(crate) operation: &'static str,
+    pub(crate) request_id: String,
+    pub(crate) http_status: u16,
+    pub(crate) return_obj: String,
 }
 
 impl RawReturn {
-    fn decode<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
+    pub(crate) fn decode<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
         serde_json::from_str(&self.return_obj).map_err(|e| {
             Error::Decode(Box::new(DecodeError {
                 operation: self.operation,

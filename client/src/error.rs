@@ -37,6 +37,9 @@ pub enum Error {
     /// The response could not be decoded (HTML error page, truncated JSON, unexpected shape).
     #[error(transparent)]
     Decode(Box<DecodeError>),
+    /// A waiter reached a failure state or ran out of time.
+    #[error(transparent)]
+    Waiter(Box<WaiterError>),
 }
 
 impl Error {
@@ -48,7 +51,7 @@ impl Error {
             Error::Http(e) => Some(&e.request_id),
             Error::Api(e) => Some(&e.request_id),
             Error::Decode(e) => Some(&e.request_id),
-            Error::Config(_) | Error::InvalidInput { .. } => None,
+            Error::Config(_) | Error::InvalidInput { .. } | Error::Waiter(_) => None,
         }
     }
 
@@ -75,9 +78,10 @@ impl Error {
         self.as_api_error().map(|e| e.code.as_str())
     }
 
-    /// True for timeouts of any kind.
+    /// True for timeouts of any kind (an attempt, the operation, or a waiter's `max_wait`).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout(_))
+            || matches!(self, Error::Waiter(w) if w.kind == WaiterErrorKind::MaxWaitExceeded)
     }
 }
 
@@ -205,4 +209,30 @@ pub(crate) fn snippet(body: &[u8]) -> String {
     } else {
         s
     }
+}
+
+/// Why a waiter stopped without success.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WaiterErrorKind {
+    /// An acceptor with state `failure` matched (e.g. the image went to `error`).
+    FailureState,
+    /// `max_wait` elapsed before any success or failure acceptor matched.
+    MaxWaitExceeded,
+}
+
+/// A waiter that ended without success.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("waiter `{waiter}` {}: after {polls} poll(s) in {elapsed:?}{}", match .kind { WaiterErrorKind::FailureState => "reached a failure state", WaiterErrorKind::MaxWaitExceeded => "ran out of time" }, .observed.as_deref().map(|o| format!(", last seen {o}")).unwrap_or_default())]
+pub struct WaiterError {
+    /// The waiter's name, e.g. `imageActive`.
+    pub waiter: &'static str,
+    /// Why it stopped.
+    pub kind: WaiterErrorKind,
+    /// Polls made.
+    pub polls: u32,
+    /// Time spent.
+    pub elapsed: Duration,
+    /// What the last poll showed (e.g. `images[0].imageStatus = error`).
+    pub observed: Option<String>,
 }

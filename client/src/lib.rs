@@ -23,9 +23,11 @@ pub mod clock;
 pub mod error;
 #[rustfmt::skip]
 mod generated;
+pub mod paginate;
 pub mod retry;
 pub mod runtime;
 pub mod signer;
+pub mod waiter;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_ENDPOINT, ENV_ACCESS_KEY,

@@ -135,7 +135,7 @@ fn render(spec_label: &str, tokens: TokenStream) -> Result<String, Error> {
 
 /// Emits all files.
 pub fn emit(api: &Api, spec_label: &str) -> Result<Vec<GeneratedFile>, Error> {
-    Ok(vec![
+    let mut files = vec![
         GeneratedFile { path: "mod.rs".into(), contents: render(spec_label, emit_root(api, spec_label))? },
         GeneratedFile {
             path: "model.rs".into(),
@@ -151,7 +151,14 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<Vec<GeneratedFile>, Error> {
             )?,
         },
         GeneratedFile { path: "operations.rs".into(), contents: render(spec_label, emit_operations(api))? },
-    ])
+    ];
+    if !api.waiters.is_empty() {
+        files.push(GeneratedFile {
+            path: "waiters.rs".into(),
+            contents: render(spec_label, emit_waiters(&api.waiters))?,
+        });
+    }
+    Ok(files)
 }
 
 fn emit_root(api: &Api, spec_label: &str) -> TokenStream {
@@ -183,13 +190,46 @@ fn emit_root(api: &Api, spec_label: &str) -> TokenStream {
             }
         }
     });
+    let waiter_mod = (!api.waiters.is_empty()).then(|| {
+        quote!(
+            pub mod waiters;
+        )
+    });
+    let waiter_methods = api.waiters.iter().map(|w| {
+        let name = ident(&w.method_name);
+        let req = ident(&w.request_type);
+        let out = rust_type_from_root(api, &w.output);
+        let c = ident(&w.const_name);
+        let mut docs = w.docs.clone();
+        docs.push(format!(
+            "Polls `{}` (first delay {} s, growing to at most {} s) until an acceptor matches, in order:",
+            w.operation_id,
+            w.min_delay_ms as f64 / 1000.0,
+            w.max_delay_ms as f64 / 1000.0
+        ));
+        docs.push(w.acceptors.iter().map(describe_acceptor).collect::<Vec<_>>().join("\n"));
+        docs.push("Any other API error ends the wait with that error; `max_wait` bounds the whole wait ([`crate::error::WaiterErrorKind::MaxWaitExceeded`]).".to_owned());
+        let docs = doc_attrs(&docs);
+        quote! {
+            #docs
+            pub async fn #name(
+                &self,
+                request: operations::#req,
+                max_wait: std::time::Duration,
+            ) -> Result<crate::waiter::Waited<#out>, crate::Error> {
+                self.wait(request, &waiters::#c, max_wait).await
+            }
+        }
+    });
     quote! {
         #![doc = #title]
         pub mod model;
         pub mod operations;
+        #waiter_mod
 
         impl crate::Client {
             #(#methods)*
+            #(#waiter_methods)*
         }
     }
 }
@@ -496,6 +536,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             quote!(query.push(#w, &self.#id);)
         }
     });
+    let paginated = op.pagination.as_ref().map(|p| emit_pagination(api, &name, p));
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -504,6 +545,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             #(#fields)*
         }
         #builder
+        #paginated
         impl crate::runtime::Operation for #name {
             type Output = #output;
             const DESCRIPTOR: &'static crate::runtime::OperationDescriptor = &crate::runtime::OperationDescriptor {
@@ -519,4 +561,113 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     }
+}
+
+fn emit_pagination(api: &Api, name: &Ident, p: &Pagination) -> TokenStream {
+    let item = rust_type(api, &p.item_type, Module::Operations);
+    let set = |f: &FieldRef, var: TokenStream| {
+        let id = ident(&f.rust_name);
+        let v = if f.ty == TypeRef::I32 { quote!(crate::paginate::to_i32(#var)) } else { quote!(#var) };
+        if f.optional {
+            quote!(self.#id = Some(#v);)
+        } else {
+            quote!(self.#id = #v;)
+        }
+    };
+    let get = |f: &FieldRef, base: TokenStream| {
+        let id = ident(&f.rust_name);
+        match (&f.ty, f.optional) {
+            (TypeRef::Scalar, true) => quote!(#base.#id.as_ref().and_then(crate::runtime::Scalar::as_i64)),
+            (TypeRef::Scalar, false) => quote!(#base.#id.as_i64()),
+            (_, true) => quote!(#base.#id.map(i64::from)),
+            (_, false) => quote!(Some(i64::from(#base.#id))),
+        }
+    };
+    let set_page = set(&p.page, quote!(page));
+    let set_size = set(&p.size, quote!(size));
+    let get_page = get(&p.page, quote!(self));
+    let get_size = get(&p.size, quote!(self));
+    let items = ident(&p.items.rust_name);
+    let (into_items, count) = if p.items.optional {
+        (quote!(output.#items.unwrap_or_default()), quote!(output.#items.as_ref().map_or(0, Vec::len)))
+    } else {
+        (quote!(output.#items), quote!(output.#items.len()))
+    };
+    let total = |f: &Option<FieldRef>, fname: &str| {
+        let fname = ident(fname);
+        match f {
+            Some(f) => {
+                let g = get(f, quote!(output));
+                quote!(fn #fname(output: &Self::Output) -> Option<i64> { #g })
+            }
+            None => quote!(fn #fname(_output: &Self::Output) -> Option<i64> { None }),
+        }
+    };
+    let total_pages = total(&p.total_pages, "total_pages");
+    let total_count = total(&p.total_count, "total_count");
+    quote! {
+        impl crate::paginate::Paginated for #name {
+            type Item = #item;
+            fn set_page(&mut self, page: i64) { #set_page }
+            fn set_page_size(&mut self, size: i64) { #set_size }
+            fn page(&self) -> Option<i64> { #get_page }
+            fn page_size(&self) -> Option<i64> { #get_size }
+            fn into_items(output: Self::Output) -> Vec<Self::Item> { #into_items }
+            fn item_count(output: &Self::Output) -> usize { #count }
+            #total_pages
+            #total_count
+        }
+    }
+}
+
+fn emit_waiters(waiters: &[Waiter]) -> TokenStream {
+    let defs = waiters.iter().map(|w| {
+        let c = ident(&w.const_name);
+        let name = &w.name;
+        let min = proc_macro2::Literal::u64_unsuffixed(w.min_delay_ms);
+        let max = proc_macro2::Literal::u64_unsuffixed(w.max_delay_ms);
+        let acceptors = w.acceptors.iter().map(|a| {
+            let state = ident(match a.state {
+                AcceptorState::Success => "Success",
+                AcceptorState::Failure => "Failure",
+                AcceptorState::Retry => "Retry",
+            });
+            let m = match &a.matcher {
+                Matcher::PathEquals(p, v) => quote!(crate::waiter::Matcher::PathEquals(#p, &[#(#v),*])),
+                Matcher::PathEmpty(p) => quote!(crate::waiter::Matcher::PathEmpty(#p)),
+                Matcher::ErrorCode(c) => quote!(crate::waiter::Matcher::ErrorCode(#c)),
+            };
+            quote!(crate::waiter::Acceptor { state: crate::waiter::AcceptorState::#state, matcher: #m },)
+        });
+        let doc = doc_attrs(&[format!("The `{name}` waiter (polls `{}`).", w.operation_id)]);
+        quote! {
+            #doc
+            pub static #c: crate::waiter::WaiterDef = crate::waiter::WaiterDef {
+                name: #name,
+                min_delay: std::time::Duration::from_millis(#min),
+                max_delay: std::time::Duration::from_millis(#max),
+                acceptors: &[#(#acceptors)*],
+            };
+        }
+    });
+    quote! {
+        //! Waiter definitions from the spec's `x-waiters` (data read by [`crate::Client::wait`]).
+        #(#defs)*
+    }
+}
+
+fn describe_acceptor(a: &Acceptor) -> String {
+    let state = match a.state {
+        AcceptorState::Success => "success",
+        AcceptorState::Failure => "failure",
+        AcceptorState::Retry => "keep polling",
+    };
+    let when = match &a.matcher {
+        Matcher::PathEquals(p, v) => {
+            format!("`{p}` is {}", v.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(" or "))
+        }
+        Matcher::PathEmpty(p) => format!("`{p}` is empty or missing"),
+        Matcher::ErrorCode(c) => format!("the call fails with `{c}`"),
+    };
+    format!("- {state} when {when}")
 }

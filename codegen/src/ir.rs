@@ -16,6 +16,64 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Named types by Rust name.
     pub types: BTreeMap<String, TypeDef>,
+    /// Waiters (`x-waiters`), sorted by name.
+    pub waiters: Vec<Waiter>,
+}
+
+/// A waiter (`x-waiters` entry): poll an operation until acceptors say done.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Waiter {
+    /// Name in the spec (`imageActive`).
+    pub name: String,
+    /// Client method (`wait_until_image_active`).
+    pub method_name: String,
+    /// Static holding the definition (`IMAGE_ACTIVE`).
+    pub const_name: String,
+    /// Doc paragraphs.
+    pub docs: Vec<String>,
+    /// operationId polled.
+    pub operation_id: String,
+    /// Its request type.
+    pub request_type: String,
+    /// Its output type.
+    pub output: TypeRef,
+    /// First delay between polls, in milliseconds.
+    pub min_delay_ms: u64,
+    /// Longest delay between polls, in milliseconds.
+    pub max_delay_ms: u64,
+    /// Acceptors in order.
+    pub acceptors: Vec<Acceptor>,
+}
+
+/// What a matching acceptor means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AcceptorState {
+    /// Done.
+    Success,
+    /// Will never get there.
+    Failure,
+    /// Keep polling.
+    Retry,
+}
+
+/// One waiter acceptor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Acceptor {
+    /// Meaning of a match.
+    pub state: AcceptorState,
+    /// The matcher.
+    pub matcher: Matcher,
+}
+
+/// How an acceptor matches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Matcher {
+    /// Value at a JSON path of the payload is one of these strings.
+    PathEquals(String, Vec<String>),
+    /// Value at a JSON path is missing, null or empty.
+    PathEmpty(String),
+    /// The poll failed with this CTyun error code.
+    ErrorCode(String),
 }
 
 /// HTTP methods the runtime supports.
@@ -80,18 +138,29 @@ pub struct Operation {
 /// `x-pagination`: how to walk pages of a list operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pagination {
-    /// Request field holding the page number (Rust name).
-    pub page_field: String,
-    /// Request field holding the page size (Rust name).
-    pub size_field: String,
-    /// Output field holding the items (Rust name).
-    pub items_field: String,
+    /// Request field holding the page number.
+    pub page: FieldRef,
+    /// Request field holding the page size.
+    pub size: FieldRef,
+    /// Output field holding the items (its type is `Vec<item_type>`).
+    pub items: FieldRef,
     /// Item type.
     pub item_type: TypeRef,
-    /// Output field holding the number of pages (Rust name), if any.
-    pub total_pages_field: Option<String>,
-    /// Output field holding the number of items (Rust name), if any.
-    pub total_count_field: Option<String>,
+    /// Output field holding the number of pages, if any.
+    pub total_pages: Option<FieldRef>,
+    /// Output field holding the number of items, if any.
+    pub total_count: Option<FieldRef>,
+}
+
+/// A field named from an extension, with what the emitter needs to access it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldRef {
+    /// Rust name.
+    pub rust_name: String,
+    /// Type without the `Option`.
+    pub ty: TypeRef,
+    /// Whether the Rust field is an `Option`.
+    pub optional: bool,
 }
 
 /// Where a request field travels.

@@ -174,12 +174,19 @@ impl<'a> Lowerer<'a> {
             }
         }
         operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
+        let waiters = self.read_waiters(&operations);
 
         self.mark_request_side(&operations);
         if !self.diags.is_empty() {
             return Err(self.diags);
         }
-        Ok(Api { title: spec.info.title.clone(), version: spec.info.version.clone(), operations, types: self.types })
+        Ok(Api {
+            title: spec.info.title.clone(),
+            version: spec.info.version.clone(),
+            operations,
+            types: self.types,
+            waiters,
+        })
     }
 
     fn read_envelope(&mut self) -> Option<(String, String)> {
@@ -657,7 +664,6 @@ impl<'a> Lowerer<'a> {
             );
             return None;
         };
-        let find_req = |wire: &str| fields.iter().find(|f| f.wire_name == wire).map(|f| f.rust_name.clone());
         let out_fields = match output {
             TypeRef::Named(n) => match self.types.get(n).map(|t| &t.kind) {
                 Some(TypeKind::Struct(f)) => f.clone(),
@@ -665,54 +671,206 @@ impl<'a> Lowerer<'a> {
             },
             _ => Vec::new(),
         };
-        let find_out = |wire: &str| out_fields.iter().find(|f| f.wire_name == wire);
+        let is_int = |t: &TypeRef| matches!(t, TypeRef::I32 | TypeRef::I64);
         let mut ok = true;
-        let page_field = find_req(&page);
-        let size_field = find_req(&size);
-        for (w, f) in [(&page, &page_field), (&size, &size_field)] {
-            if f.is_none() {
-                self.err(&pp, format!("`x-pagination` names request field `{w}`, which the operation does not have"));
-                ok = false;
-            }
-        }
-        let item_type = match find_out(&items).map(|f| f.ty.clone()) {
-            Some(TypeRef::Vec(t)) => Some(*t),
-            _ => {
-                self.err(
-                    &pp,
-                    format!("`x-pagination.items` = `{items}` must name an array field of the response payload"),
-                );
-                ok = false;
-                None
-            }
-        };
-        let mut opt_out = |key: &str| -> Option<String> {
-            let w = get(key)?;
-            match find_out(&w) {
-                Some(f) if matches!(f.ty, TypeRef::I32 | TypeRef::I64) => Some(f.rust_name.clone()),
+        let mut req = |key: &str, wire: &str| -> Option<FieldRef> {
+            match fields.iter().find(|f| f.wire_name == wire) {
+                Some(f) if is_int(&f.ty) => Some(FieldRef {
+                    rust_name: f.rust_name.clone(),
+                    ty: f.ty.clone(),
+                    optional: f.optional_in_request(),
+                }),
                 _ => {
                     self.err(
-                        &pp,
-                        format!("`x-pagination.{key}` = `{w}` must name an integer field of the response payload"),
+                        &join(&pp, key),
+                        format!("`{wire}` must name an integer request parameter of the operation"),
                     );
                     ok = false;
                     None
                 }
             }
         };
-        let total_pages_field = opt_out("totalPages");
-        let total_count_field = opt_out("totalCount");
+        let page = req("pageParam", &page);
+        let size = req("sizeParam", &size);
+        let out_ref =
+            |f: &Field| FieldRef { rust_name: f.rust_name.clone(), ty: f.ty.clone(), optional: f.optional_in_model() };
+        let items = match out_fields.iter().find(|f| f.wire_name == items) {
+            Some(f) if matches!(f.ty, TypeRef::Vec(_)) => Some(out_ref(f)),
+            _ => {
+                self.err(&join(&pp, "items"), format!("`{items}` must name an array field of the response payload"));
+                ok = false;
+                None
+            }
+        };
+        let mut total = |key: &str| -> Option<FieldRef> {
+            let w = get(key)?;
+            match out_fields.iter().find(|f| f.wire_name == w) {
+                Some(f) if is_int(&f.ty) || f.ty == TypeRef::Scalar => Some(out_ref(f)),
+                _ => {
+                    self.err(&join(&pp, key), format!("`{w}` must name an integer field of the response payload"));
+                    ok = false;
+                    None
+                }
+            }
+        };
+        let total_pages = total("totalPages");
+        let total_count = total("totalCount");
         if !ok {
             return None;
         }
-        Some(Pagination {
-            page_field: page_field?,
-            size_field: size_field?,
-            items_field: find_out(&items)?.rust_name.clone(),
-            item_type: item_type?,
-            total_pages_field,
-            total_count_field,
-        })
+        let items = items?;
+        let item_type = match &items.ty {
+            TypeRef::Vec(t) => (**t).clone(),
+            _ => return None,
+        };
+        Some(Pagination { page: page?, size: size?, items, item_type, total_pages, total_count })
+    }
+
+    /// Reads top-level `x-waiters` once operations are known.
+    fn read_waiters(&mut self, operations: &[Operation]) -> Vec<Waiter> {
+        let Some(v) = self.spec.extensions.get("x-waiters") else { return Vec::new() };
+        let Some(map) = v.as_object() else {
+            self.err("/x-waiters", "`x-waiters` must be a map of waiter name → definition");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, def) in map {
+            let wp = join("/x-waiters", name);
+            let (Some(snake_name), Some(pascal_name)) = (snake(name), pascal(name)) else {
+                self.err(&wp, format!("waiter name `{name}` has no characters usable in a Rust name"));
+                continue;
+            };
+            let method_name = format!("wait_until_{snake_name}");
+            if operations.iter().any(|o| o.method_name == method_name) {
+                self.err(&wp, format!("waiter `{name}` becomes `{method_name}`, which an operation already uses"));
+                continue;
+            }
+            let Some(op_id) = def.get("operation").and_then(Value::as_str) else {
+                self.err(&wp, "a waiter needs `operation: <operationId>` (the operation to poll)");
+                continue;
+            };
+            let Some(op) = operations.iter().find(|o| o.operation_id == op_id) else {
+                self.err(&join(&wp, "operation"), format!("no operation has operationId `{op_id}`"));
+                continue;
+            };
+            if !op.idempotent {
+                self.err(
+                    &join(&wp, "operation"),
+                    format!("`{op_id}` is not idempotent: a waiter may only poll a read"),
+                );
+                continue;
+            }
+            let secs = |k: &str, default: f64| -> Result<u64, String> {
+                match def.get("delay").and_then(|d| d.get(k)) {
+                    None => Ok((default * 1000.0) as u64),
+                    Some(x) => match x.as_f64() {
+                        Some(f) if f > 0.0 && f <= 3600.0 => Ok((f * 1000.0) as u64),
+                        _ => Err(format!("`delay.{k}` must be a number of seconds in (0, 3600]")),
+                    },
+                }
+            };
+            let (min_delay_ms, max_delay_ms) = match (secs("min", 5.0), secs("max", 30.0)) {
+                (Ok(a), Ok(b)) if a <= b => (a, b),
+                (Ok(_), Ok(_)) => {
+                    self.err(&join(&wp, "delay"), "`delay.min` must not exceed `delay.max`");
+                    continue;
+                }
+                (Err(e), _) | (_, Err(e)) => {
+                    self.err(&join(&wp, "delay"), e);
+                    continue;
+                }
+            };
+            let Some(list) = def.get("acceptors").and_then(Value::as_array).filter(|a| !a.is_empty()) else {
+                self.err(&wp, "a waiter needs a non-empty `acceptors` list");
+                continue;
+            };
+            let root_fields: Vec<String> = match &op.output {
+                TypeRef::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                    Some(TypeKind::Struct(f)) => f.iter().map(|f| f.wire_name.clone()).collect(),
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+            let mut acceptors = Vec::new();
+            let mut ok = true;
+            for (i, a) in list.iter().enumerate() {
+                let ap = join(&join(&wp, "acceptors"), i);
+                let state = match a.get("state").and_then(Value::as_str) {
+                    Some("success") => AcceptorState::Success,
+                    Some("failure") => AcceptorState::Failure,
+                    Some("retry") => AcceptorState::Retry,
+                    _ => {
+                        self.err(&ap, "`state` must be success, failure or retry");
+                        ok = false;
+                        continue;
+                    }
+                };
+                let path = a.get("path").and_then(Value::as_str);
+                let matcher = match (path, a.get("equals"), a.get("empty"), a.get("errorCode").and_then(Value::as_str))
+                {
+                    (Some(p), Some(eq), None, None) => {
+                        let values: Option<Vec<String>> =
+                            eq.as_array().map(|v| v.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect());
+                        match values.filter(|v| !v.is_empty() && Some(v.len()) == eq.as_array().map(Vec::len)) {
+                            Some(v) => Matcher::PathEquals(p.to_owned(), v),
+                            None => {
+                                self.err(&join(&ap, "equals"), "`equals` must be a non-empty list of strings");
+                                ok = false;
+                                continue;
+                            }
+                        }
+                    }
+                    (Some(p), None, Some(Value::Bool(true)), None) => Matcher::PathEmpty(p.to_owned()),
+                    (None, None, None, Some(code)) => Matcher::ErrorCode(code.to_owned()),
+                    _ => {
+                        self.err(&ap, "an acceptor needs exactly one of: `path` + `equals: [..]`, `path` + `empty: true`, `errorCode`");
+                        ok = false;
+                        continue;
+                    }
+                };
+                if let Matcher::PathEquals(p, _) | Matcher::PathEmpty(p) = &matcher {
+                    let root = p.split(['.', '[']).next().unwrap_or("");
+                    if !valid_path(p) {
+                        self.err(
+                            &join(&ap, "path"),
+                            format!("path `{p}` must look like `field`, `field[0]` or `a[0].b`"),
+                        );
+                        ok = false;
+                        continue;
+                    }
+                    if !root_fields.iter().any(|f| f == root) {
+                        self.err(&join(&ap, "path"), format!("`{root}` is not a field of `{op_id}`'s payload"));
+                        ok = false;
+                        continue;
+                    }
+                }
+                acceptors.push(Acceptor { state, matcher });
+            }
+            if !ok {
+                continue;
+            }
+            let mut docs = Vec::new();
+            for k in ["summary", "description"] {
+                if let Some(s) = def.get(k).and_then(Value::as_str) {
+                    docs.push(s.trim().to_owned());
+                }
+            }
+            out.push(Waiter {
+                name: name.clone(),
+                method_name,
+                const_name: snake_name.to_uppercase(),
+                docs,
+                operation_id: op.operation_id.clone(),
+                request_type: op.request_type.clone(),
+                output: op.output.clone(),
+                min_delay_ms,
+                max_delay_ms,
+                acceptors,
+            });
+            let _ = pascal_name;
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
     }
 
     /// Lowers a schema used as a field type. `hint` names inline enums/objects without `title`.
@@ -1261,6 +1419,28 @@ impl<'a> Lowerer<'a> {
             }
         }
     }
+}
+
+/// `a`, `a[0]`, `a[0].b`, `a.b[1][2]`.
+fn valid_path(p: &str) -> bool {
+    !p.is_empty()
+        && p.split('.').all(|seg| {
+            let (name, mut rest) = match seg.find('[') {
+                Some(i) => (&seg[..i], &seg[i..]),
+                None => (seg, ""),
+            };
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return false;
+            }
+            while let Some(r) = rest.strip_prefix('[') {
+                let Some(end) = r.find(']') else { return false };
+                if r[..end].parse::<usize>().is_err() {
+                    return false;
+                }
+                rest = &r[end + 1..];
+            }
+            rest.is_empty()
+        })
 }
 
 fn is_json(ct: &str) -> bool {
