@@ -123,7 +123,12 @@ impl CanonicalQuery {
             }
             out.push_str(k.as_ref());
             out.push('=');
-            out.extend(utf8_percent_encode(v.as_ref(), QUERY_VALUE));
+            let v = v.as_ref();
+            if v.bytes().all(is_unreserved) {
+                out.push_str(v);
+            } else {
+                out.extend(utf8_percent_encode(v, QUERY_VALUE));
+            }
         }
         CanonicalQuery(out)
     }
@@ -145,11 +150,53 @@ impl fmt::Display for CanonicalQuery {
     }
 }
 
+/// Bytes the reference leaves unencoded in a value.
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'~' | b'/')
+}
+
 /// Byte order of the raw strings `ka=va` and `kb=vb`, without building them.
 fn raw_pair_cmp(ka: &str, va: &str, kb: &str, vb: &str) -> Ordering {
-    let a = ka.bytes().chain(std::iter::once(b'=')).chain(va.bytes());
-    let b = kb.bytes().chain(std::iter::once(b'=')).chain(vb.bytes());
-    a.cmp(b)
+    let a: [&[u8]; 3] = [ka.as_bytes(), b"=", va.as_bytes()];
+    let b: [&[u8]; 3] = [kb.as_bytes(), b"=", vb.as_bytes()];
+    cmp_segments(&a, &b)
+}
+
+/// Lexicographic order of two byte strings each given as concatenated segments, compared a
+/// common-length slice at a time (memcmp) instead of byte by byte.
+fn cmp_segments(a: &[&[u8]], b: &[&[u8]]) -> Ordering {
+    let (mut ia, mut ib) = (0, 0);
+    let (mut sa, mut sb): (&[u8], &[u8]) = (a[0], b[0]);
+    loop {
+        while sa.is_empty() {
+            ia += 1;
+            match a.get(ia) {
+                Some(s) => sa = s,
+                None => break,
+            }
+        }
+        while sb.is_empty() {
+            ib += 1;
+            match b.get(ib) {
+                Some(s) => sb = s,
+                None => break,
+            }
+        }
+        match (sa.is_empty(), sb.is_empty()) {
+            (true, true) => return Ordering::Equal,
+            (true, false) => return Ordering::Less,
+            (false, true) => return Ordering::Greater,
+            (false, false) => {}
+        }
+        let n = sa.len().min(sb.len());
+        match sa[..n].cmp(&sb[..n]) {
+            Ordering::Equal => {
+                sa = &sa[n..];
+                sb = &sb[n..];
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Everything one signature depends on.
@@ -256,6 +303,21 @@ mod tests {
         let q = CanonicalQuery::from_pairs([("u", "https://a.b/c d+é&=")]);
         assert_eq!(q.as_str(), "u=https%3A//a.b/c%20d%2B%C3%A9%26%3D");
         assert!(CanonicalQuery::from_pairs(Vec::<(&str, &str)>::new()).is_empty());
+    }
+
+    #[test]
+    fn pair_order_matches_building_the_strings() {
+        let words = ["", "a", "ab", "a=", "a=b", "page", "page2", "pag", "=", "b", "é", "z~"];
+        for ka in words {
+            for va in words {
+                for kb in words {
+                    for vb in words {
+                        let expected = format!("{ka}={va}").cmp(&format!("{kb}={vb}"));
+                        assert_eq!(raw_pair_cmp(ka, va, kb, vb), expected, "{ka}={va} vs {kb}={vb}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

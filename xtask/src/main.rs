@@ -3,6 +3,9 @@
 //! - `cargo xtask codegen` — regenerate `client/src/generated/` from `spec/ctimage.yaml`.
 //! - `cargo xtask codegen --check` — exit 1 naming the stale files if the committed output
 //!   differs from what the spec generates (CI runs this).
+//! - `cargo xtask bench` — run the criterion benches and print each ratio against its budget.
+
+mod bench;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,12 +22,17 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   codegen [--check]   regenerate client/src/generated/ from spec/ctimage.yaml
                       (--check: change nothing, exit 1 if the committed code is stale)
+  bench [--no-run] [--quick]
+                      run the criterion benches (signer, client overhead, codegen) and print
+                      the ratios against their budgets (--quick: shorter measurement;
+                      --no-run: only report the last results)
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
+        Some("bench") => bench::run(&root(), &args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             ExitCode::SUCCESS

@@ -1,0 +1,119 @@
+//! `cargo xtask bench`: runs the criterion benches of `ctyun-image-tests` (feature `bench`) and
+//! prints every figure as a ratio against a baseline measured in the same run, with its budget.
+
+use std::path::Path;
+use std::process::{Command, ExitCode};
+
+use serde_json::Value;
+
+/// Median estimate, in nanoseconds, of one criterion benchmark id (`group/function[/param]`).
+fn median_ns(root: &Path, id: &str) -> Option<f64> {
+    let path = root.join("target/criterion").join(id).join("new/estimates.json");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    v["median"]["point_estimate"].as_f64()
+}
+
+fn fmt_ns(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "ok"
+    } else {
+        "MISSED"
+    }
+}
+
+pub fn run(root: &Path, args: &[String]) -> ExitCode {
+    let quick = args.iter().any(|a| a == "--quick");
+    let no_run = args.iter().any(|a| a == "--no-run");
+    if !no_run {
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.current_dir(root).args(["bench", "-p", "ctyun-image-tests", "--features", "bench"]);
+        for b in ["signer", "client", "codegen"] {
+            cmd.args(["--bench", b]);
+        }
+        cmd.arg("--");
+        if quick {
+            cmd.args(["--warm-up-time", "1", "--measurement-time", "2"]);
+        }
+        match cmd.status() {
+            Ok(s) if s.success() => {}
+            Ok(s) => {
+                eprintln!("cargo bench failed ({s})");
+                return ExitCode::from(2);
+            }
+            Err(e) => {
+                eprintln!("cannot run cargo bench: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+
+    let mut all_ok = true;
+    println!("\n== ratios (same run; budgets from issue #8)");
+    println!("signer vs crypto floor (SHA-256(body) + 4×HMAC-SHA256 + base64):");
+    for (case, budget) in [("get_3_params", 1.2), ("post_1kib", 1.2), ("post_1mib", 1.05)] {
+        match (median_ns(root, &format!("sign/signer/{case}")), median_ns(root, &format!("sign/floor/{case}"))) {
+            (Some(s), Some(f)) => {
+                let r = s / f;
+                all_ok &= r <= budget;
+                println!(
+                    "  {case:<13} signer {:>10}  floor {:>10}  ratio {r:.3}  (budget ≤ {budget})  {}",
+                    fmt_ns(s),
+                    fmt_ns(f),
+                    verdict(r <= budget)
+                );
+            }
+            _ => println!("  {case:<13} no results"),
+        }
+    }
+    println!("client overhead (generated vs hand-written reqwest, same pool, concurrency 8, batches of 64):");
+    match (median_ns(root, "client_overhead/generated"), median_ns(root, "client_overhead/hand_written")) {
+        (Some(g), Some(h)) => {
+            let ratio = h / g; // throughput ratio = generated req/s ÷ hand req/s
+            all_ok &= ratio >= 0.9;
+            println!(
+                "  generated {:.0} req/s, hand-written {:.0} req/s, throughput ratio {ratio:.3}  (budget ≥ 0.9)  {}",
+                64.0 / (g / 1e9),
+                64.0 / (h / 1e9),
+                verdict(ratio >= 0.9)
+            );
+        }
+        _ => println!("  no results"),
+    }
+    if let Ok(text) = std::fs::read_to_string(root.join("target/criterion/client_latency.json")) {
+        if let Ok(v) = serde_json::from_str::<Value>(&text) {
+            println!(
+                "  latency (sequential, {} each): generated p50 {} µs p99 {} µs; hand-written p50 {} µs p99 {} µs",
+                v["requests"],
+                v["generated"]["p50_us"],
+                v["generated"]["p99_us"],
+                v["hand_written"]["p50_us"],
+                v["hand_written"]["p99_us"]
+            );
+        }
+    }
+    println!("codegen (load + validate + emit + format the full spec, release):");
+    match median_ns(root, "codegen/full_spec") {
+        Some(ns) => {
+            let ok = ns <= 200e6;
+            all_ok &= ok;
+            println!("  {}  (budget ≤ 200 ms)  {}", fmt_ns(ns), verdict(ok));
+        }
+        None => println!("  no results"),
+    }
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        println!("\nsome budgets were missed (see MISSED above)");
+        ExitCode::from(1)
+    }
+}
