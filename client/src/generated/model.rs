@@ -1431,12 +1431,16 @@ crate::runtime::string_enum_impls!(IntegrityCheckStatus);
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Label {
-    /// Label key; unique within one request.
+    /// Label key, 1–128 characters (1–32 for `copyImageAcrossRegions`), no newline, no leading or trailing space; unique within one request.
+    ///
+    /// Length 1–128 characters.
     ///
     /// Wire name `labelKey`; required.
     #[serde(rename = "labelKey")]
     pub label_key: String,
-    /// Label value.
+    /// Label value, 1–128 characters (1–32 for `copyImageAcrossRegions`), no newline, no leading or trailing space.
+    ///
+    /// Length 1–128 characters.
     ///
     /// Wire name `labelValue`; required.
     #[serde(rename = "labelValue")]
