@@ -3,6 +3,45 @@
 pub mod model;
 pub mod operations;
 impl crate::Client {
+    /// 接受共享镜像 — Accept an image shared with this account
+    ///
+    /// Called by the recipient account: accepts a shared image in status `waiting` or `rejected`.
+    /// EOP api 5225.
+    ///
+    /// `POST /v4/image/shared-image/accept` (operationId `acceptSharedImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::AcceptSharedImageRequest`].
+    pub async fn accept_shared_image(
+        &self,
+        request: operations::AcceptSharedImageRequest,
+    ) -> Result<model::EmptyResult, crate::Error> {
+        self.send(request).await
+    }
+    /// 同域复制私有镜像 — Copy a private image within its region
+    ///
+    /// Copies an `active` ECS private system-disk or data-disk image within the region, encrypted
+    /// with a KMS key (only in multi-AZ regions with the private-image encryption feature). No
+    /// image ID is returned: find the copy with `listImages`. EOP api 19685.
+    ///
+    /// `POST /v4/image/copy` (operationId `copyImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CopyImageRequest`].
+    pub async fn copy_image(
+        &self,
+        request: operations::CopyImageRequest,
+    ) -> Result<model::EmptyResult, crate::Error> {
+        self.send(request).await
+    }
+    /// 跨域复制私有镜像 — Copy a private image to another region
+    ///
+    /// Copies an `active` ECS private image (not `full_ecs_image`) to another region, one of
+    /// `listSupportedDestinationRegions`. Only one copy of a source image to a destination may
+    /// run at a time. No image ID is returned: find the copy in the destination region with
+    /// `listImages` (`imageVisibilityCode=0`, `imageName`). EOP api 18060.
+    ///
+    /// `POST /v4/image/cross-region-copy` (operationId `copyImageAcrossRegions`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CopyImageAcrossRegionsRequest`].
+    pub async fn copy_image_across_regions(
+        &self,
+        request: operations::CopyImageAcrossRegionsRequest,
+    ) -> Result<model::EmptyResult, crate::Error> {
+        self.send(request).await
+    }
     /// 创建私有镜像（云主机系统盘） — Create a private image from an ECS system disk
     ///
     /// Creates a private system-disk image from a cloud server (ECS). The server must be
@@ -17,6 +56,176 @@ impl crate::Client {
     ) -> Result<model::ImageList, crate::Error> {
         self.send(request).await
     }
+    /// 创建私有镜像（云主机数据盘） — Create a private image from an ECS data disk
+    ///
+    /// Creates a private data-disk image from a data disk attached to a cloud server (ECS). The
+    /// region must support data-disk images; the server must be `stopped` (or `running` where
+    /// live capture is supported). The new image is returned at once (expected `imageType`
+    /// `data_disk_image`); poll `getImage` until it is `active`. EOP api 5230.
+    ///
+    /// `POST /v4/image/create-from-data-disk` (operationId `createImageFromDataDisk`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageFromDataDiskRequest`].
+    pub async fn create_image_from_data_disk(
+        &self,
+        request: operations::CreateImageFromDataDiskRequest,
+    ) -> Result<model::ImageList, crate::Error> {
+        self.send(request).await
+    }
+    /// 创建私有镜像（云主机整机） — Create a whole-machine private image from an ECS
+    ///
+    /// Creates a whole-machine (整机) image of a cloud server (ECS) and all its disks. The server
+    /// must be `running` or `stopped`, have at least one data disk and not be created from an
+    /// ISO; every attached disk must be `in-use`, ≤ 2048 GiB, unencrypted, not shared, not XSSD
+    /// and not FCSAN/ISCSI. The new image is returned at once (expected `imageType`
+    /// `full_ecs_image`); poll `getImage` until it is `active`. EOP api 18058.
+    ///
+    /// `POST /v4/image/create-from-ecs` (operationId `createImageFromEcs`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageFromEcsRequest`].
+    pub async fn create_image_from_ecs(
+        &self,
+        request: operations::CreateImageFromEcsRequest,
+    ) -> Result<model::ImageList, crate::Error> {
+        self.send(request).await
+    }
+    /// 创建私有镜像（云主机快照） — Create a private image from an ECS snapshot
+    ///
+    /// Creates a private system-disk image from a cloud-server (ECS) snapshot. Only in multi-AZ
+    /// regions with the snapshot-to-image feature; the snapshot and its system-disk snapshot
+    /// must be `available` and unencrypted. The new image is returned at once; poll `getImage`
+    /// until it is `active`. EOP api 18057.
+    ///
+    /// `POST /v4/image/create-from-ecs-snapshot` (operationId `createImageFromEcsSnapshot`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageFromEcsSnapshotRequest`].
+    pub async fn create_image_from_ecs_snapshot(
+        &self,
+        request: operations::CreateImageFromEcsSnapshotRequest,
+    ) -> Result<model::ImageList, crate::Error> {
+        self.send(request).await
+    }
+    /// 同域复制共享镜像 — Copy a shared image into a private image of this account
+    ///
+    /// Copies an image shared with this account into a private image of its own, in the same
+    /// region (the doc says: multi-AZ regions with the image-encryption feature). No image ID is
+    /// returned: find the copy with `listImages`. EOP api 21002 (documented in doc revision 83
+    /// only).
+    ///
+    /// `POST /v4/image/create-from-shared` (operationId `createImageFromSharedImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageFromSharedImageRequest`].
+    pub async fn create_image_from_shared_image(
+        &self,
+        request: operations::CreateImageFromSharedImageRequest,
+    ) -> Result<model::EmptyResult, crate::Error> {
+        self.send(request).await
+    }
+    /// 停用(弃用)私有镜像 — Deprecate (deactivate) a private image
+    ///
+    /// Deprecates a private image: `active` → `deactivating` → `deactivated`. The image must be
+    /// `active`, shared with nobody, not `iso_image` (in regions that are not multi-AZ, not
+    /// `full_ecs_image` either). POST with the parameters in the query string and no body. Wait
+    /// with the `imageDeactivated` waiter. EOP api 5585.
+    ///
+    /// Unverified: whether the server also accepts these parameters in a JSON body; the official
+    /// SDK and the doc send them in the query only, and so does this client.
+    ///
+    /// `POST /v4/image/deactivate` (operationId `deactivateImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::DeactivateImageRequest`].
+    pub async fn deactivate_image(
+        &self,
+        request: operations::DeactivateImageRequest,
+    ) -> Result<model::EmptyResult, crate::Error> {
+        self.send(request).await
+    }
+    /// 删除私有镜像 — Delete a private image
+    ///
+    /// Deletes a private image in status `active`, `deactivated`, `deactivating`, `deleting`,
+    /// `error` or `reactivating` with no `accepted` share. The image goes to `deleting` and then
+    /// disappears; wait with the `imageDeleted` waiter. EOP api 4766.
+    ///
+    /// `POST /v4/image/delete` (operationId `deleteImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::DeleteImageRequest`].
+    pub async fn delete_image(
+        &self,
+        request: operations::DeleteImageRequest,
+    ) -> Result<model::EmptyResult, crate::Error> {
+        self.send(request).await
+    }
+    /// 删除创建私有镜像（镜像文件）任务 — Delete an image import task
+    ///
+    /// Deletes an import task (创建私有镜像（镜像文件）任务). The task must exist and its image
+    /// must be in status `error`; otherwise the call succeeds but deletes nothing. POST with the
+    /// parameters in the query string and no body. EOP api 7489.
+    ///
+    /// Unverified: whether the server also accepts these parameters in a JSON body; the official
+    /// SDK and the doc send them in the query only, and so does this client.
+    ///
+    /// `POST /v4/image/delete-import-task` (operationId `deleteImportTask`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::DeleteImportTaskRequest`].
+    pub async fn delete_import_task(
+        &self,
+        request: operations::DeleteImportTaskRequest,
+    ) -> Result<model::EmptyResult, crate::Error> {
+        self.send(request).await
+    }
+    /// 导出私有镜像 — Export a private image to object storage
+    ///
+    /// Exports an `active` ECS private system-disk or `data_disk_image` image to one of the
+    /// account's ZOS buckets (class STANDARD). An image cannot be exported again until its
+    /// current export finishes; follow it with `listImageTasks` (`action=export`). EOP api 5306.
+    ///
+    /// `POST /v4/image/export` (operationId `exportImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::ExportImageRequest`].
+    pub async fn export_image(
+        &self,
+        request: operations::ExportImageRequest,
+    ) -> Result<model::EmptyResult, crate::Error> {
+        self.send(request).await
+    }
+    /// 查询镜像详细信息 — Get an image's details
+    ///
+    /// Returns one image (`returnObj.images` has 0 or 1 item). The waiters poll this operation.
+    /// EOP api 4764.
+    ///
+    /// `GET /v4/image/detail` (operationId `getImage`); idempotent, retried on transient failures. Build the request with [`operations::GetImageRequest`].
+    pub async fn get_image(
+        &self,
+        request: operations::GetImageRequest,
+    ) -> Result<model::ImageList, crate::Error> {
+        self.send(request).await
+    }
+    /// 创建私有镜像（镜像文件） — Import a private image from an image file
+    ///
+    /// Creates a private image from an image file (QCOW2, RAW, VHD, VMDK or ISO) in CTyun ZOS
+    /// object storage; check the URL first with `validateImageFileSource`. The new image is
+    /// returned at once in status `queued` (`imageSource` `image_file`); poll `getImage` until it
+    /// is `active`, follow progress with `listImageTasks`. EOP api 4767.
+    ///
+    /// `POST /v4/image/import` (operationId `importImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::ImportImageRequest`].
+    pub async fn import_image(
+        &self,
+        request: operations::ImportImageRequest,
+    ) -> Result<model::ImageList, crate::Error> {
+        self.send(request).await
+    }
+    /// 查询私有镜像的共享列表 — List the shares of a private image
+    ///
+    /// Lists who a private image is shared with: one `Image` record per share, with
+    /// `destinationAccountID`, `destinationUser`, `sourceAccountID`, `sourceUser` and the share
+    /// status in `imageStatus` (`waiting`, `accepted`, `rejected`). Paged by `pageNo` /
+    /// `pageSize`, which the doc types as strings; they are integers here (the query string is
+    /// text either way, so the bytes sent are the same). EOP api 6764.
+    ///
+    /// `GET /v4/image/show-shared-list` (operationId `listImageShares`); idempotent, retried on transient failures. Build the request with [`operations::ListImageSharesRequest`].
+    pub async fn list_image_shares(
+        &self,
+        request: operations::ListImageSharesRequest,
+    ) -> Result<model::ImageSharePage, crate::Error> {
+        self.send(request).await
+    }
+    /// 查询私有镜像任务列表 — List the import and export tasks of a private image
+    ///
+    /// Lists the import/export tasks of a private image, with progress. A read, although it is a
+    /// POST with a JSON body (safe to retry). Paged by `pageNo` / `pageSize` in the body. EOP api
+    /// 22124 (documented in doc revision 83 only).
+    ///
+    /// `POST /v4/image/list-tasks` (operationId `listImageTasks`); idempotent, retried on transient failures. Build the request with [`operations::ListImageTasksRequest`].
+    pub async fn list_image_tasks(
+        &self,
+        request: operations::ListImageTasksRequest,
+    ) -> Result<model::ImageTaskPage, crate::Error> {
+        self.send(request).await
+    }
     /// 查询可以使用的镜像资源 — List usable images
     ///
     /// Lists the images usable in a region: public images by default, or private, shared,
@@ -28,6 +237,134 @@ impl crate::Client {
         &self,
         request: operations::ListImagesRequest,
     ) -> Result<model::ImagePage, crate::Error> {
+        self.send(request).await
+    }
+    /// 查询创建私有镜像（镜像文件）任务列表 — List image import tasks
+    ///
+    /// Lists the import tasks (创建私有镜像（镜像文件）任务) of the region. Paged by `pageNo` /
+    /// `pageSize`. The item shape is not documented; see `ImportTask`. EOP api 7488.
+    ///
+    /// `GET /v4/image/list-import-tasks` (operationId `listImportTasks`); idempotent, retried on transient failures. Build the request with [`operations::ListImportTasksRequest`].
+    pub async fn list_import_tasks(
+        &self,
+        request: operations::ListImportTasksRequest,
+    ) -> Result<model::ImportTaskPage, crate::Error> {
+        self.send(request).await
+    }
+    /// 查询私有镜像支持复制到的目标资源池 — List the regions a private image can be copied to
+    ///
+    /// Lists the destination regions of `copyImageAcrossRegions` from a source region (a multi-AZ
+    /// region with the cross-region copy feature). EOP api 18059.
+    ///
+    /// `GET /v4/image/list-supported-dest-crr-regions` (operationId `listSupportedDestinationRegions`); idempotent, retried on transient failures. Build the request with [`operations::ListSupportedDestinationRegionsRequest`].
+    pub async fn list_supported_destination_regions(
+        &self,
+        request: operations::ListSupportedDestinationRegionsRequest,
+    ) -> Result<model::DestinationRegions, crate::Error> {
+        self.send(request).await
+    }
+    /// 操作私有镜像任务 — Act on an image task (cancel it)
+    ///
+    /// Acts on an import/export task found with `listImageTasks`; the only action is `cancel`.
+    /// EOP api 22125 (documented in doc revision 83 only).
+    ///
+    /// `POST /v4/image/action-task` (operationId `operateImageTask`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::OperateImageTaskRequest`].
+    pub async fn operate_image_task(
+        &self,
+        request: operations::OperateImageTaskRequest,
+    ) -> Result<model::TaskActionResult, crate::Error> {
+        self.send(request).await
+    }
+    /// 恢复使用(取消弃用)私有镜像 — Reactivate a deprecated private image
+    ///
+    /// Brings a `deactivated` private image back into use: `reactivating` → `active`. Not for
+    /// `iso_image` (in regions that are not multi-AZ, not for `full_ecs_image` either). POST with
+    /// the parameters in the query string and no body. Wait with the `imageActive` waiter.
+    /// EOP api 5584.
+    ///
+    /// Unverified: whether the server also accepts these parameters in a JSON body; the official
+    /// SDK and the doc send them in the query only, and so does this client.
+    ///
+    /// `POST /v4/image/reactivate` (operationId `reactivateImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::ReactivateImageRequest`].
+    pub async fn reactivate_image(
+        &self,
+        request: operations::ReactivateImageRequest,
+    ) -> Result<model::EmptyResult, crate::Error> {
+        self.send(request).await
+    }
+    /// 拒绝共享镜像 — Reject an image shared with this account
+    ///
+    /// Called by the recipient account: rejects a shared image in status `accepted`. The caller
+    /// must make sure the image is not in use (e.g. by a cloud server). EOP api 5227.
+    ///
+    /// `POST /v4/image/shared-image/reject` (operationId `rejectSharedImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::RejectSharedImageRequest`].
+    pub async fn reject_shared_image(
+        &self,
+        request: operations::RejectSharedImageRequest,
+    ) -> Result<model::EmptyResult, crate::Error> {
+        self.send(request).await
+    }
+    /// 共享私有镜像 — Share a private image with another account
+    ///
+    /// Shares an `active` private image (not `iso_image`; in regions that are not multi-AZ, not
+    /// `full_ecs_image` either) with another CTyun account. The recipient sees it with
+    /// `imageVisibilityCode=2` in status `waiting` and accepts or rejects it with its own keys.
+    /// EOP api 5114.
+    ///
+    /// `POST /v4/image/shared-image/create` (operationId `shareImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::ShareImageRequest`].
+    pub async fn share_image(
+        &self,
+        request: operations::ShareImageRequest,
+    ) -> Result<model::EmptyResult, crate::Error> {
+        self.send(request).await
+    }
+    /// 取消共享私有镜像 — Stop sharing a private image
+    ///
+    /// Cancels shares of a private image, either with the listed accounts or with every
+    /// recipient. A share already `accepted` by its recipient cannot be cancelled. EOP api 5229.
+    ///
+    /// `POST /v4/image/shared-image/delete` (operationId `unshareImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::UnshareImageRequest`].
+    pub async fn unshare_image(
+        &self,
+        request: operations::UnshareImageRequest,
+    ) -> Result<model::EmptyResult, crate::Error> {
+        self.send(request).await
+    }
+    /// 修改私有镜像属性 — Modify a private image's attributes
+    ///
+    /// Changes attributes of an `active` private image. Every field left out keeps the image's
+    /// current value. EOP api 5085.
+    ///
+    /// `POST /v4/image/update` (operationId `updateImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::UpdateImageRequest`].
+    pub async fn update_image(
+        &self,
+        request: operations::UpdateImageRequest,
+    ) -> Result<model::EmptyResult, crate::Error> {
+        self.send(request).await
+    }
+    /// 修改私有镜像标签 — Bind or unbind labels on private images
+    ///
+    /// Binds labels to, or unbinds them from, up to 50 private images. `BIND` overwrites a label
+    /// with the same key and adds the others; `UNBIND` removes matching labels and ignores
+    /// missing ones. EOP api 21418 (documented in doc revision 83 only).
+    ///
+    /// `POST /v4/image/update-labels` (operationId `updateImageLabels`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::UpdateImageLabelsRequest`].
+    pub async fn update_image_labels(
+        &self,
+        request: operations::UpdateImageLabelsRequest,
+    ) -> Result<model::EmptyResult, crate::Error> {
+        self.send(request).await
+    }
+    /// 校验镜像文件地址 — Validate an image file URL before importing it
+    ///
+    /// Checks an image file URL for `importImage`: format, endpoint, bucket and object
+    /// reachability, encryption, archiving, size and public readability. EOP api 5305.
+    ///
+    /// `GET /v4/image/validate-file-source` (operationId `validateImageFileSource`); idempotent, retried on transient failures. Build the request with [`operations::ValidateImageFileSourceRequest`].
+    pub async fn validate_image_file_source(
+        &self,
+        request: operations::ValidateImageFileSourceRequest,
+    ) -> Result<model::FileSourceValidation, crate::Error> {
         self.send(request).await
     }
 }

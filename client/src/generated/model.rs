@@ -81,6 +81,16 @@ impl BootMode {
     }
 }
 crate::runtime::string_enum_impls!(BootMode);
+/// Regions a private image can be copied to (`listSupportedDestinationRegions`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DestinationRegions {
+    /// Destination region IDs.
+    ///
+    /// Wire name `regions`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<String>>,
+}
 /// Disk image format.
 ///
 /// Values this client does not know are kept in [`DiskFormat::Unknown`], so a new server value never breaks decoding.
@@ -123,6 +133,71 @@ impl DiskFormat {
     }
 }
 crate::runtime::string_enum_impls!(DiskFormat);
+/// The empty `returnObj` (`{}`) of action operations; it carries no data.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct EmptyResult {}
+/// Result of `validateImageFileSource`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct FileSourceValidation {
+    /// True when the object is archived (frozen).
+    ///
+    /// Wire name `archivedObject`.
+    #[serde(rename = "archivedObject", default, skip_serializing_if = "Option::is_none")]
+    pub archived_object: Option<bool>,
+    /// True when the object is encrypted.
+    ///
+    /// Wire name `encryptedObject`.
+    #[serde(
+        rename = "encryptedObject",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub encrypted_object: Option<bool>,
+    /// Object size in bytes.
+    ///
+    /// Wire name `objectSize`.
+    #[serde(rename = "objectSize", default, skip_serializing_if = "Option::is_none")]
+    pub object_size: Option<i64>,
+    /// True when the object is publicly readable (checked in regions that are not multi-AZ; `null` otherwise).
+    ///
+    /// Wire name `publiclyReadableObject`.
+    #[serde(
+        rename = "publiclyReadableObject",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub publicly_readable_object: Option<bool>,
+    /// True when the bucket exists for the caller.
+    ///
+    /// Wire name `reachableBucket`.
+    #[serde(
+        rename = "reachableBucket",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reachable_bucket: Option<bool>,
+    /// True when the object exists for the caller.
+    ///
+    /// Wire name `reachableObject`.
+    #[serde(
+        rename = "reachableObject",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reachable_object: Option<bool>,
+    /// True when the endpoint is valid and belongs to this region.
+    ///
+    /// Wire name `validEndpoint`.
+    #[serde(rename = "validEndpoint", default, skip_serializing_if = "Option::is_none")]
+    pub valid_endpoint: Option<bool>,
+    /// True when the URL passes the basic format check.
+    ///
+    /// Wire name `validURL`.
+    #[serde(rename = "validURL", default, skip_serializing_if = "Option::is_none")]
+    pub valid_url: Option<bool>,
+}
 /// GPU image category.
 ///
 /// Values this client does not know are kept in [`GpuImageCategory::Unknown`], so a new server value never breaks decoding.
@@ -316,6 +391,8 @@ pub struct Image {
     pub container_format: Option<String>,
     /// CPU type (e.g. `intel`); list only. The enum table is not published.
     ///
+    /// **Unverified:** the doc refers to an enum table of `cpuType` values that was not found; modelled as a free string.
+    ///
     /// Wire name `cpuType`.
     #[serde(rename = "cpuType", default, skip_serializing_if = "Option::is_none")]
     pub cpu_type: Option<String>,
@@ -439,10 +516,14 @@ pub struct Image {
     pub is_encrypt: Option<bool>,
     /// Marketplace level-1 class; list only. The enum table is not published.
     ///
+    /// **Unverified:** the doc refers to an enum table of `marketClassI` values that was not found; modelled as a free string.
+    ///
     /// Wire name `marketClassI`.
     #[serde(rename = "marketClassI", default, skip_serializing_if = "Option::is_none")]
     pub market_class_i: Option<String>,
     /// Marketplace level-2 class; list only. The enum table is not published.
+    ///
+    /// **Unverified:** the doc refers to an enum table of `marketClassII` values that was not found; modelled as a free string.
     ///
     /// Wire name `marketClassII`.
     #[serde(rename = "marketClassII", default, skip_serializing_if = "Option::is_none")]
@@ -579,17 +660,17 @@ impl ImageClass {
     }
 }
 crate::runtime::string_enum_impls!(ImageClass);
-/// The images returned by a create-type call (one item).
+/// The images returned by `getImage` (0 or 1 item) and by create-type calls (the new image).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImageList {
-    /// The created image(s).
+    /// The image(s); empty when `getImage` finds nothing with `errorFree=true`.
     ///
     /// Wire name `images`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<Image>>,
 }
-/// One page of images.
+/// One page of images (`listImages`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImagePage {
@@ -603,7 +684,7 @@ pub struct ImagePage {
     /// Wire name `currentPage`.
     #[serde(rename = "currentPage", default, skip_serializing_if = "Option::is_none")]
     pub current_page: Option<i32>,
-    /// Number of images on this page.
+    /// Number of records on this page.
     ///
     /// Wire name `currentCount`.
     #[serde(rename = "currentCount", default, skip_serializing_if = "Option::is_none")]
@@ -613,7 +694,191 @@ pub struct ImagePage {
     /// Wire name `totalPage`.
     #[serde(rename = "totalPage", default, skip_serializing_if = "Option::is_none")]
     pub total_page: Option<i32>,
-    /// Number of images on all pages.
+    /// Number of records on all pages.
+    ///
+    /// Wire name `totalCount`.
+    #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i32>,
+}
+/// Properties of an image imported with `importImage`. The doc does not give required flags
+/// for these nested fields; `imageName` and `osDistro` are required here (the older official
+/// provider also requires `osVersion`, which the current doc defaults to `osDistro`).
+///
+/// **Unverified:** required flags of the nested `imageProperties` fields are not documented; the older official SDK always sends all ten fields (empty ones as `""`/`0`), the older provider requires imageName, osDistro and osVersion.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ImageProperties {
+    /// Image name, 2–32 characters of letters, digits and `-`; must not start with a digit or `-` nor end with `-`; unique among the account's private images.
+    ///
+    /// Length 2–32 characters.
+    ///
+    /// Pattern: `^[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]$`.
+    ///
+    /// Wire name `imageName`; required.
+    #[serde(rename = "imageName")]
+    pub image_name: String,
+    /// CPU architecture, `x86_64` (default) or `aarch64`. Ignored for `data_disk_image`; forced to the default for `iso_image` or in regions without aarch64 import.
+    ///
+    /// Default: `x86_64`.
+    ///
+    /// Wire name `architecture`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub architecture: Option<Architecture>,
+    /// Boot mode, `bios` (default) or `uefi`; only for x86_64 system-disk images in regions supporting UEFI.
+    ///
+    /// Default: `bios`.
+    ///
+    /// Wire name `bootMode`.
+    #[serde(rename = "bootMode", default, skip_serializing_if = "Option::is_none")]
+    pub boot_mode: Option<BootMode>,
+    /// Description, 1–128 characters, no leading or trailing space.
+    ///
+    /// Length 1–128 characters.
+    ///
+    /// Wire name `description`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Disk size in GiB. System disk min 40 (max per account limit), data disk min 10, ISO 40–1024; out-of-range values are clamped, and a value below the file's virtual size becomes that size.
+    ///
+    /// Default: `40`.
+    ///
+    /// Wire name `diskSize`.
+    #[serde(rename = "diskSize", default, skip_serializing_if = "Option::is_none")]
+    pub disk_size: Option<i32>,
+    /// Type of an imported image; left out (or null) for a system-disk image (the default).
+    ///
+    /// Wire name `imageType`.
+    #[serde(rename = "imageType", default, skip_serializing_if = "Option::is_none")]
+    pub image_type: Option<ImportImageType>,
+    /// RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. Maximum must be ≥ minimum.
+    ///
+    /// Default: `0`.
+    ///
+    /// Wire name `maximumRAM`.
+    #[serde(rename = "maximumRAM", default, skip_serializing_if = "Option::is_none")]
+    pub maximum_ram: Option<RamLimit>,
+    /// RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. Maximum must be ≥ minimum.
+    ///
+    /// Default: `0`.
+    ///
+    /// Wire name `minimumRAM`.
+    #[serde(rename = "minimumRAM", default, skip_serializing_if = "Option::is_none")]
+    pub minimum_ram: Option<RamLimit>,
+    /// OS distribution (e.g. `CTyunOS`); also classifies data-disk images as Linux or Windows. The older provider allowed `anolis`, `centos`, `ctyunos`, `debian`, `fedora`, `kylin`, `openEuler`, `ubuntu`, `UnionTech`, `windows`.
+    ///
+    /// **Unverified:** the doc refers to an enum table of `osDistro` values that was not found; modelled as a free string.
+    ///
+    /// Wire name `osDistro`; required.
+    #[serde(rename = "osDistro")]
+    pub os_distro: String,
+    /// OS version (e.g. `2.0.1`, `20.03`, `2008`); defaults to `osDistro`; ignored for data-disk images.
+    ///
+    /// Length 1–32 characters.
+    ///
+    /// Wire name `osVersion`.
+    #[serde(rename = "osVersion", default, skip_serializing_if = "Option::is_none")]
+    pub os_version: Option<String>,
+}
+impl ImageProperties {
+    /// A `ImageProperties` with its required fields `imageName`, `osDistro`; optional ones via the setters.
+    pub fn new(image_name: impl Into<String>, os_distro: impl Into<String>) -> Self {
+        Self {
+            image_name: image_name.into(),
+            architecture: None,
+            boot_mode: None,
+            description: None,
+            disk_size: None,
+            image_type: None,
+            maximum_ram: None,
+            minimum_ram: None,
+            os_distro: os_distro.into(),
+            os_version: None,
+        }
+    }
+    /// Sets `architecture`: CPU architecture, `x86_64` (default) or `aarch64`. Ignored for `data_disk_image`; forced to the default for `iso_image` or in regions without aarch64 import.
+    pub fn architecture(mut self, value: Architecture) -> Self {
+        self.architecture = Some(value);
+        self
+    }
+    /// Sets `bootMode`: Boot mode, `bios` (default) or `uefi`; only for x86_64 system-disk images in regions supporting UEFI.
+    pub fn boot_mode(mut self, value: BootMode) -> Self {
+        self.boot_mode = Some(value);
+        self
+    }
+    /// Sets `description`: Description, 1–128 characters, no leading or trailing space.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `diskSize`: Disk size in GiB. System disk min 40 (max per account limit), data disk min 10, ISO 40–1024; out-of-range values are clamped, and a value below the file's virtual size becomes that size.
+    pub fn disk_size(mut self, value: i32) -> Self {
+        self.disk_size = Some(value);
+        self
+    }
+    /// Sets `imageType`: Type of an imported image; left out (or null) for a system-disk image (the default).
+    pub fn image_type(mut self, value: ImportImageType) -> Self {
+        self.image_type = Some(value);
+        self
+    }
+    /// Sets `maximumRAM`: RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. Maximum must be ≥ minimum.
+    pub fn maximum_ram(mut self, value: RamLimit) -> Self {
+        self.maximum_ram = Some(value);
+        self
+    }
+    /// Sets `minimumRAM`: RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. Maximum must be ≥ minimum.
+    pub fn minimum_ram(mut self, value: RamLimit) -> Self {
+        self.minimum_ram = Some(value);
+        self
+    }
+    /// Sets `osVersion`: OS version (e.g. `2.0.1`, `20.03`, `2008`); defaults to `osDistro`; ignored for data-disk images.
+    pub fn os_version(mut self, value: impl Into<String>) -> Self {
+        self.os_version = Some(value.into());
+        self
+    }
+}
+/// One page of share records of a private image (`listImageShares`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ImageSharePage {
+    /// One record per share, as an `Image` with the share fields (`destinationAccountID`, `destinationUser`, `sourceAccountID`, `sourceUser`) and the share status in `imageStatus`.
+    ///
+    /// Wire name `images`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<Image>>,
+    /// This page's number.
+    ///
+    /// Wire name `currentPage`.
+    #[serde(rename = "currentPage", default, skip_serializing_if = "Option::is_none")]
+    pub current_page: Option<i32>,
+    /// The requested page number, echoed.
+    ///
+    /// Sent by the server as a string or a number; kept as text.
+    ///
+    /// **Unverified:** the doc types the request's `pageNo` as a string and the response's JSON type is not confirmed, so it is kept as text (a number or a string decodes).
+    ///
+    /// Wire name `pageNo`.
+    #[serde(rename = "pageNo", default, skip_serializing_if = "Option::is_none")]
+    pub page_no: Option<crate::runtime::Scalar>,
+    /// Number of records on this page.
+    ///
+    /// Wire name `currentCount`.
+    #[serde(rename = "currentCount", default, skip_serializing_if = "Option::is_none")]
+    pub current_count: Option<i32>,
+    /// The requested page size, echoed.
+    ///
+    /// Sent by the server as a string or a number; kept as text.
+    ///
+    /// **Unverified:** the doc types the request's `pageSize` as a string and the response's JSON type is not confirmed, so it is kept as text (a number or a string decodes).
+    ///
+    /// Wire name `pageSize`.
+    #[serde(rename = "pageSize", default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<crate::runtime::Scalar>,
+    /// Number of pages.
+    ///
+    /// Wire name `totalPage`.
+    #[serde(rename = "totalPage", default, skip_serializing_if = "Option::is_none")]
+    pub total_page: Option<i32>,
+    /// Number of records on all pages.
     ///
     /// Wire name `totalCount`.
     #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
@@ -783,6 +1048,76 @@ impl ImageStatus {
     }
 }
 crate::runtime::string_enum_impls!(ImageStatus);
+/// An import or export task of a private image (an item of `listImageTasks`). Times are ISO-8601 strings, unlike the epoch seconds of images.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ImageTask {
+    /// Task ID; pass it to `operateImageTask`.
+    ///
+    /// Wire name `taskID`; required.
+    #[serde(rename = "taskID")]
+    pub task_id: String,
+    /// Kind of task.
+    ///
+    /// Wire name `action`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<TaskAction>,
+    /// Progress in percent.
+    ///
+    /// Wire name `taskProgress`.
+    #[serde(rename = "taskProgress", default, skip_serializing_if = "Option::is_none")]
+    pub task_progress: Option<i32>,
+    /// Task status.
+    ///
+    /// Wire name `taskStatus`.
+    #[serde(rename = "taskStatus", default, skip_serializing_if = "Option::is_none")]
+    pub task_status: Option<TaskStatus>,
+    /// Object name of the exported file.
+    ///
+    /// Wire name `filename`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    /// ZOS bucket of the exported file.
+    ///
+    /// Wire name `bucket`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+    /// Creation time, ISO 8601 (e.g. `2025-05-26T09:24:21.048Z`).
+    ///
+    /// Wire name `createdTime`.
+    #[serde(rename = "createdTime", default, skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<String>,
+    /// Completion time, ISO 8601.
+    ///
+    /// Wire name `finishedTime`.
+    #[serde(rename = "finishedTime", default, skip_serializing_if = "Option::is_none")]
+    pub finished_time: Option<String>,
+}
+/// One page of image tasks (`listImageTasks`). There is no `currentPage`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ImageTaskPage {
+    /// The tasks on this page.
+    ///
+    /// Wire name `results`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<ImageTask>>,
+    /// Number of records on this page.
+    ///
+    /// Wire name `currentCount`.
+    #[serde(rename = "currentCount", default, skip_serializing_if = "Option::is_none")]
+    pub current_count: Option<i32>,
+    /// Number of pages.
+    ///
+    /// Wire name `totalPage`.
+    #[serde(rename = "totalPage", default, skip_serializing_if = "Option::is_none")]
+    pub total_page: Option<i32>,
+    /// Number of records on all pages.
+    ///
+    /// Wire name `totalCount`.
+    #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i32>,
+}
 /// Image type; absent/null means a system-disk image.
 ///
 /// Values this client does not know are kept in [`ImageType::Unknown`], so a new server value never breaks decoding.
@@ -884,6 +1219,8 @@ impl ImageVisibility {
 crate::runtime::string_enum_impls!(ImageVisibility);
 /// Visibility class used to filter `listImages`.
 ///
+/// **Unverified:** the doc lists `6` without a meaning (marketplace per a third-party note only); `3` and `4` are named only in the older SDK's comments, and the older provider maps `4` to application images.
+///
 /// Values this client does not know are kept in [`ImageVisibilityCode::Unknown`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -934,6 +1271,105 @@ impl ImageVisibilityCode {
     }
 }
 crate::runtime::int_enum_impls!(ImageVisibilityCode);
+/// Type of an imported image; left out (or null) for a system-disk image (the default).
+///
+/// Values this client does not know are kept in [`ImportImageType::Unknown`], so a new server value never breaks decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ImportImageType {
+    /// `data_disk_image`: data-disk image
+    DataDiskImage,
+    /// `iso_image`: ISO image
+    IsoImage,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+impl ImportImageType {
+    /// Every value known to this client, in spec order.
+    pub const KNOWN: &'static [&'static str] = &["data_disk_image", "iso_image"];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DataDiskImage => "data_disk_image",
+            Self::IsoImage => "iso_image",
+            Self::Unknown(s) => s,
+        }
+    }
+    /// Parses a wire value; values not in the spec become `Unknown`.
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "data_disk_image" => Self::DataDiskImage,
+            "iso_image" => Self::IsoImage,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::runtime::string_enum_impls!(ImportImageType);
+/// An image import task (an item of `listImportTasks`). No source documents the item: the
+/// fields follow the older official SDK, which models `imageName`, `osType`, `taskID` and
+/// `taskStatus`; every field is optional.
+///
+/// **Unverified:** the item schema of `imageImportTasks` is not documented (the doc example is an empty array; the newer SDK types items as strings, the older one as this object).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ImportTask {
+    /// Import task ID.
+    ///
+    /// Wire name `taskID`.
+    #[serde(rename = "taskID", default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Name of the image being imported.
+    ///
+    /// Wire name `imageName`.
+    #[serde(rename = "imageName", default, skip_serializing_if = "Option::is_none")]
+    pub image_name: Option<String>,
+    /// Operating-system family of the image (presumably `linux` or `windows`).
+    ///
+    /// Wire name `osType`.
+    #[serde(rename = "osType", default, skip_serializing_if = "Option::is_none")]
+    pub os_type: Option<String>,
+    /// Task status.
+    ///
+    /// **Unverified:** the values of an import task's `taskStatus` are not documented.
+    ///
+    /// Wire name `taskStatus`.
+    #[serde(rename = "taskStatus", default, skip_serializing_if = "Option::is_none")]
+    pub task_status: Option<String>,
+}
+/// One page of image import tasks (`listImportTasks`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ImportTaskPage {
+    /// The import tasks on this page.
+    ///
+    /// Wire name `imageImportTasks`.
+    #[serde(
+        rename = "imageImportTasks",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_import_tasks: Option<Vec<ImportTask>>,
+    /// This page's number.
+    ///
+    /// Wire name `currentPage`.
+    #[serde(rename = "currentPage", default, skip_serializing_if = "Option::is_none")]
+    pub current_page: Option<i32>,
+    /// Number of records on this page.
+    ///
+    /// Wire name `currentCount`.
+    #[serde(rename = "currentCount", default, skip_serializing_if = "Option::is_none")]
+    pub current_count: Option<i32>,
+    /// Number of pages.
+    ///
+    /// Wire name `totalPage`.
+    #[serde(rename = "totalPage", default, skip_serializing_if = "Option::is_none")]
+    pub total_page: Option<i32>,
+    /// Number of records on all pages.
+    ///
+    /// Wire name `totalCount`.
+    #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i32>,
+}
 /// Image integrity-check status.
 ///
 /// Values this client does not know are kept in [`IntegrityCheckStatus::Unknown`], so a new server value never breaks decoding.
@@ -995,12 +1431,16 @@ crate::runtime::string_enum_impls!(IntegrityCheckStatus);
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Label {
-    /// Label key; unique within one request.
+    /// Label key, 1–128 characters (1–32 for `copyImageAcrossRegions`), no newline, no leading or trailing space; unique within one request.
+    ///
+    /// Length 1–128 characters.
     ///
     /// Wire name `labelKey`; required.
     #[serde(rename = "labelKey")]
     pub label_key: String,
-    /// Label value.
+    /// Label value, 1–128 characters (1–32 for `copyImageAcrossRegions`), no newline, no leading or trailing space.
+    ///
+    /// Length 1–128 characters.
     ///
     /// Wire name `labelValue`; required.
     #[serde(rename = "labelValue")]
@@ -1015,6 +1455,40 @@ impl Label {
         }
     }
 }
+/// Whether `updateImageLabels` binds or unbinds the labels.
+///
+/// Values this client does not know are kept in [`LabelOperation::Unknown`], so a new server value never breaks decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LabelOperation {
+    /// `BIND`: bind the labels (overwrites a label with the same key)
+    Bind,
+    /// `UNBIND`: unbind the labels (missing ones are ignored)
+    Unbind,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+impl LabelOperation {
+    /// Every value known to this client, in spec order.
+    pub const KNOWN: &'static [&'static str] = &["BIND", "UNBIND"];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bind => "BIND",
+            Self::Unbind => "UNBIND",
+            Self::Unknown(s) => s,
+        }
+    }
+    /// Parses a wire value; values not in the spec become `Unknown`.
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "BIND" => Self::Bind,
+            "UNBIND" => Self::Unbind,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::runtime::string_enum_impls!(LabelOperation);
 /// Operating-system family.
 ///
 /// Values this client does not know are kept in [`OsType::Unknown`], so a new server value never breaks decoding.
@@ -1157,3 +1631,139 @@ pub struct SourceDisk {
     #[serde(rename = "diskType", default, skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
 }
+/// Kind of an image task.
+///
+/// Values this client does not know are kept in [`TaskAction::Unknown`], so a new server value never breaks decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TaskAction {
+    /// `export`: export of a private image to object storage
+    Export,
+    /// `import`: import of an image file
+    Import,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+impl TaskAction {
+    /// Every value known to this client, in spec order.
+    pub const KNOWN: &'static [&'static str] = &["export", "import"];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Export => "export",
+            Self::Import => "import",
+            Self::Unknown(s) => s,
+        }
+    }
+    /// Parses a wire value; values not in the spec become `Unknown`.
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "export" => Self::Export,
+            "import" => Self::Import,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::runtime::string_enum_impls!(TaskAction);
+/// Result of `operateImageTask`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TaskActionResult {
+    /// True when the action was taken.
+    ///
+    /// Wire name `success`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+}
+/// What to do with an image task.
+///
+/// Values this client does not know are kept in [`TaskOperation::Unknown`], so a new server value never breaks decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TaskOperation {
+    /// `cancel`: cancel the task
+    Cancel,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+impl TaskOperation {
+    /// Every value known to this client, in spec order.
+    pub const KNOWN: &'static [&'static str] = &["cancel"];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cancel => "cancel",
+            Self::Unknown(s) => s,
+        }
+    }
+    /// Parses a wire value; values not in the spec become `Unknown`.
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "cancel" => Self::Cancel,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::runtime::string_enum_impls!(TaskOperation);
+/// Status of an image import/export task.
+///
+/// Values this client does not know are kept in [`TaskStatus::Unknown`], so a new server value never breaks decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TaskStatus {
+    /// `importing`: being imported
+    Importing,
+    /// `imported`: imported
+    Imported,
+    /// `exporting`: being exported
+    Exporting,
+    /// `exported`: exported
+    Exported,
+    /// `exported_failed`: export failed
+    ExportedFailed,
+    /// `cancelling`: being cancelled
+    Cancelling,
+    /// `cancelled`: cancelled
+    Cancelled,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+impl TaskStatus {
+    /// Every value known to this client, in spec order.
+    pub const KNOWN: &'static [&'static str] = &[
+        "importing",
+        "imported",
+        "exporting",
+        "exported",
+        "exported_failed",
+        "cancelling",
+        "cancelled",
+    ];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Importing => "importing",
+            Self::Imported => "imported",
+            Self::Exporting => "exporting",
+            Self::Exported => "exported",
+            Self::ExportedFailed => "exported_failed",
+            Self::Cancelling => "cancelling",
+            Self::Cancelled => "cancelled",
+            Self::Unknown(s) => s,
+        }
+    }
+    /// Parses a wire value; values not in the spec become `Unknown`.
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "importing" => Self::Importing,
+            "imported" => Self::Imported,
+            "exporting" => Self::Exporting,
+            "exported" => Self::Exported,
+            "exported_failed" => Self::ExportedFailed,
+            "cancelling" => Self::Cancelling,
+            "cancelled" => Self::Cancelled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::runtime::string_enum_impls!(TaskStatus);
