@@ -116,7 +116,7 @@ fn diff(args: &[String]) -> ExitCode {
                 Some(rev) => since = Some(rev.clone()),
                 None => return usage("`--since` needs a git revision"),
             },
-            "--format" | "--format=markdown" | "--format=json" => {
+            f if f == "--format" || f.starts_with("--format=") => {
                 let value = match a.split_once('=') {
                     Some((_, v)) => v.to_owned(),
                     None => it.next().cloned().unwrap_or_default(),

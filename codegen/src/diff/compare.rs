@@ -63,12 +63,10 @@ impl Uses {
 
 fn reach(api: &Api, t: &TypeRef, out: &mut BTreeSet<String>) {
     match t {
-        TypeRef::Named(n) => {
-            if out.insert(n.clone()) {
-                if let Some(TypeDef { kind: TypeKind::Struct(fields), .. }) = api.types.get(n) {
-                    for f in fields {
-                        reach(api, &f.ty, out);
-                    }
+        TypeRef::Named(n) if out.insert(n.clone()) => {
+            if let Some(TypeDef { kind: TypeKind::Struct(fields), .. }) = api.types.get(n) {
+                for f in fields {
+                    reach(api, &f.ty, out);
                 }
             }
         }
