@@ -374,3 +374,14 @@ fn identical_spec_is_no_change_and_real_spec_edits_are_found() {
     assert_eq!(ids(&r), ["request-parameter-type-changed"], "{}", r.to_markdown());
     assert_eq!(r.changes[0].message, "`ListImagesRequest::page_size` is now `Option<i64>` (was `Option<i32>`)");
 }
+
+#[test]
+fn readme_lists_every_rule_with_its_level() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let missing: Vec<String> = RULES
+        .iter()
+        .map(|r| format!("| `{}` | {} |", r.id, r.level.as_str()))
+        .filter(|row| !readme.contains(row.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "README.md's rule table lacks or mislabels: {missing:?}");
+}

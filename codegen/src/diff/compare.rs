@@ -76,7 +76,7 @@ fn reach(api: &Api, t: &TypeRef, out: &mut BTreeSet<String>) {
 }
 
 /// The Rust spelling of a type, with bare type names.
-pub(super) fn rust(t: &TypeRef) -> String {
+fn rust(t: &TypeRef) -> String {
     match t {
         TypeRef::String => "String".into(),
         TypeRef::I32 => "i32".into(),
