@@ -3,7 +3,7 @@
 //! Every paged operation (`x-pagination` in the spec) implements [`Paginated`]; start a walk
 //! with [`Client::paginate`]:
 //!
-//! ```ignore
+//! ```no_run
 //! # async fn run(client: ctyun_image::Client) -> Result<(), ctyun_image::Error> {
 //! use ctyun_image::operations::ListImagesRequest;
 //! let mut images = client.paginate(ListImagesRequest::new()).page_size(100).items();

@@ -3,10 +3,12 @@
 //!
 //! Pipeline: [`load`] (YAML → `openapiv3::OpenAPI`, syntax errors located) → [`lower`]
 //! (validation + resolution into the [`ir`]) → [`emit`] (quote → syn → prettyplease).
+//! [`diff`] compares two specs through the same IR (`cargo xtask diff`).
 //! Nothing touches the disk until everything succeeded; [`write_files`] then replaces the output
 //! directory's generated files atomically (write temp files, rename) and deletes orphans.
 
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod ir;
 mod lower;

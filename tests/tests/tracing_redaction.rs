@@ -65,7 +65,10 @@ fn logs_carry_context_but_no_secrets() {
             .credentials(Credentials::new("TRACE-AK", SECRET))
             .endpoint("http://127.0.0.1:9")
             .region("r1")
-            .retry(RetryConfig::default().with_backoff(std::time::Duration::from_millis(1), std::time::Duration::from_millis(2)))
+            .retry(
+                RetryConfig::default()
+                    .with_backoff(std::time::Duration::from_millis(1), std::time::Duration::from_millis(2)),
+            )
             .build()
             .unwrap();
         dead.list_images(ListImagesRequest::new()).await.unwrap_err();

@@ -3,12 +3,14 @@
 //! - `cargo xtask codegen` — regenerate `client/src/generated/` from `spec/ctimage.yaml`.
 //! - `cargo xtask codegen --check` — exit 1 naming the stale files if the committed output
 //!   differs from what the spec generates (CI runs this).
+//! - `cargo xtask diff OLD NEW` / `cargo xtask diff --since REV` — what changed for users of the
+//!   generated client, with a breaking-change verdict (logic in `ctyun_image_codegen::diff`).
 //! - `cargo xtask bench` — run the criterion benches and print each ratio against its budget.
 
 mod bench;
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 const SPEC: &str = "spec/ctimage.yaml";
 const OUT: &str = "client/src/generated";
@@ -26,6 +28,14 @@ commands:
                       run the criterion benches (signer, client overhead, codegen) and print
                       the ratios against their budgets (--quick: shorter measurement;
                       --no-run: only report the last results)
+  diff OLD NEW        what changed between two spec files for users of the generated client:
+                      a Markdown changelog by operation and type, each line with its rule id
+                      (breaking / non-breaking / info), ending with a verdict
+  diff --since REV    compare spec/ctimage.yaml at git revision REV with the working tree
+    --format FORMAT   markdown (default) or json (stable shape: see ctyun_image_codegen::diff)
+    --fail-on-breaking  exit 1 when any change is breaking
+                      diff exit codes: 0 done, 1 breaking (with --fail-on-breaking),
+                      2 error (invalid spec, unreadable file, git failure, bad arguments)
 ";
 
 fn main() -> ExitCode {
@@ -33,6 +43,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
         Some("bench") => bench::run(&root(), &args[1..]),
+        Some("diff") => diff(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -94,4 +105,84 @@ fn codegen(args: &[String]) -> ExitCode {
             }
         }
     }
+}
+
+fn diff(args: &[String]) -> ExitCode {
+    let usage = |msg: &str| {
+        eprintln!("diff: {msg}\n\n{USAGE}");
+        ExitCode::from(2)
+    };
+    let mut json = false;
+    let mut fail_on_breaking = false;
+    let mut since = None;
+    let mut paths = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--fail-on-breaking" => fail_on_breaking = true,
+            "--since" => match it.next() {
+                Some(rev) => since = Some(rev.clone()),
+                None => return usage("`--since` needs a git revision"),
+            },
+            f if f == "--format" || f.starts_with("--format=") => {
+                let value = match a.split_once('=') {
+                    Some((_, v)) => v.to_owned(),
+                    None => it.next().cloned().unwrap_or_default(),
+                };
+                match value.as_str() {
+                    "markdown" => json = false,
+                    "json" => json = true,
+                    other => return usage(&format!("unknown format `{other}` (markdown or json)")),
+                }
+            }
+            other if other.starts_with('-') => return usage(&format!("unknown argument `{other}`")),
+            path => paths.push(path.to_owned()),
+        }
+    }
+    let root = root();
+    let sources = match (since, paths.as_slice()) {
+        (Some(rev), []) => git_show(&root, &rev).and_then(|old| {
+            let new = read(&root.join(SPEC))?;
+            Ok(((old, format!("{SPEC}@{rev}")), (new, SPEC.to_owned())))
+        }),
+        (None, [old, new]) => {
+            read(Path::new(old)).and_then(|o| Ok(((o, old.clone()), (read(Path::new(new))?, new.clone()))))
+        }
+        _ => return usage("give either OLD NEW (two spec files) or --since REV"),
+    };
+    let ((old, old_label), (new, new_label)) = match sources {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match ctyun_image_codegen::diff::diff_sources(&old, &old_label, &new, &new_label) {
+        Ok(report) => {
+            print!("{}", if json { report.to_json() } else { report.to_markdown() });
+            ExitCode::from(report.exit_code(fail_on_breaking))
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The spec as committed at `rev` (`git show REV:spec/ctimage.yaml`).
+fn git_show(root: &Path, rev: &str) -> Result<String, String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &format!("{rev}:{SPEC}")])
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("`git show {rev}:{SPEC}` failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    String::from_utf8(out.stdout).map_err(|_| format!("{SPEC} at {rev} is not UTF-8"))
 }

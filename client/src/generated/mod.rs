@@ -2,6 +2,7 @@
 //! Generated from `spec/ctimage.yaml` (CTyun Image Service API (天翼云镜像服务), version 4).
 pub mod model;
 pub mod operations;
+pub mod waiters;
 impl crate::Client {
     /// 接受共享镜像 — Accept an image shared with this account
     ///
@@ -366,5 +367,54 @@ impl crate::Client {
         request: operations::ValidateImageFileSourceRequest,
     ) -> Result<model::FileSourceValidation, crate::Error> {
         self.send(request).await
+    }
+    /// Wait until an image is `active` (after create, import, copy or reactivate).
+    ///
+    /// Polls `getImage` (first delay 5 s, growing to at most 30 s) until an acceptor matches, in order:
+    ///
+    /// - success when `images[0].imageStatus` is `active`
+    /// - failure when `images[0].imageStatus` is `error` or `killed`
+    /// - failure when the call fails with `Image.ImageCheck.NotFound`
+    ///
+    /// Any other API error ends the wait with that error; `max_wait` bounds the whole wait ([`crate::error::WaiterErrorKind::MaxWaitExceeded`]).
+    pub async fn wait_until_image_active(
+        &self,
+        request: operations::GetImageRequest,
+        max_wait: std::time::Duration,
+    ) -> Result<crate::waiter::Waited<model::ImageList>, crate::Error> {
+        self.wait(request, &waiters::IMAGE_ACTIVE, max_wait).await
+    }
+    /// Wait until a deprecated image is `deactivated` (after deactivateImage).
+    ///
+    /// Polls `getImage` (first delay 5 s, growing to at most 30 s) until an acceptor matches, in order:
+    ///
+    /// - success when `images[0].imageStatus` is `deactivated`
+    /// - failure when `images[0].imageStatus` is `error` or `killed`
+    /// - failure when `images` is empty or missing
+    /// - failure when the call fails with `Image.ImageCheck.NotFound`
+    ///
+    /// Any other API error ends the wait with that error; `max_wait` bounds the whole wait ([`crate::error::WaiterErrorKind::MaxWaitExceeded`]).
+    pub async fn wait_until_image_deactivated(
+        &self,
+        request: operations::GetImageRequest,
+        max_wait: std::time::Duration,
+    ) -> Result<crate::waiter::Waited<model::ImageList>, crate::Error> {
+        self.wait(request, &waiters::IMAGE_DEACTIVATED, max_wait).await
+    }
+    /// Wait until a deleted image is gone (`getImage` answers an empty `images` list or `Image.ImageCheck.NotFound`).
+    ///
+    /// Polls `getImage` (first delay 5 s, growing to at most 30 s) until an acceptor matches, in order:
+    ///
+    /// - success when `images` is empty or missing
+    /// - success when the call fails with `Image.ImageCheck.NotFound`
+    /// - success when `images[0].imageStatus` is `deleted`
+    ///
+    /// Any other API error ends the wait with that error; `max_wait` bounds the whole wait ([`crate::error::WaiterErrorKind::MaxWaitExceeded`]).
+    pub async fn wait_until_image_deleted(
+        &self,
+        request: operations::GetImageRequest,
+        max_wait: std::time::Duration,
+    ) -> Result<crate::waiter::Waited<model::ImageList>, crate::Error> {
+        self.wait(request, &waiters::IMAGE_DELETED, max_wait).await
     }
 }

@@ -1412,6 +1412,33 @@ impl ListImageSharesRequest {
         self
     }
 }
+impl crate::paginate::Paginated for ListImageSharesRequest {
+    type Item = super::model::Image;
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(crate::paginate::to_i32(page));
+    }
+    fn set_page_size(&mut self, size: i64) {
+        self.page_size = Some(crate::paginate::to_i32(size));
+    }
+    fn page(&self) -> Option<i64> {
+        self.page_no.map(i64::from)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.page_size.map(i64::from)
+    }
+    fn into_items(output: Self::Output) -> Vec<Self::Item> {
+        output.images.unwrap_or_default()
+    }
+    fn item_count(output: &Self::Output) -> usize {
+        output.images.as_ref().map_or(0, Vec::len)
+    }
+    fn total_pages(output: &Self::Output) -> Option<i64> {
+        output.total_page.map(i64::from)
+    }
+    fn total_count(output: &Self::Output) -> Option<i64> {
+        output.total_count.map(i64::from)
+    }
+}
 impl crate::runtime::Operation for ListImageSharesRequest {
     type Output = super::model::ImageSharePage;
     const DESCRIPTOR: &'static crate::runtime::OperationDescriptor = &crate::runtime::OperationDescriptor {
@@ -1520,6 +1547,33 @@ impl ListImageTasksRequest {
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
+    }
+}
+impl crate::paginate::Paginated for ListImageTasksRequest {
+    type Item = super::model::ImageTask;
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(crate::paginate::to_i32(page));
+    }
+    fn set_page_size(&mut self, size: i64) {
+        self.page_size = Some(crate::paginate::to_i32(size));
+    }
+    fn page(&self) -> Option<i64> {
+        self.page_no.map(i64::from)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.page_size.map(i64::from)
+    }
+    fn into_items(output: Self::Output) -> Vec<Self::Item> {
+        output.results.unwrap_or_default()
+    }
+    fn item_count(output: &Self::Output) -> usize {
+        output.results.as_ref().map_or(0, Vec::len)
+    }
+    fn total_pages(output: &Self::Output) -> Option<i64> {
+        output.total_page.map(i64::from)
+    }
+    fn total_count(output: &Self::Output) -> Option<i64> {
+        output.total_count.map(i64::from)
     }
 }
 impl crate::runtime::Operation for ListImageTasksRequest {
@@ -1741,6 +1795,33 @@ impl Default for ListImagesRequest {
         Self::new()
     }
 }
+impl crate::paginate::Paginated for ListImagesRequest {
+    type Item = super::model::Image;
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(crate::paginate::to_i32(page));
+    }
+    fn set_page_size(&mut self, size: i64) {
+        self.page_size = Some(crate::paginate::to_i32(size));
+    }
+    fn page(&self) -> Option<i64> {
+        self.page_no.map(i64::from)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.page_size.map(i64::from)
+    }
+    fn into_items(output: Self::Output) -> Vec<Self::Item> {
+        output.images.unwrap_or_default()
+    }
+    fn item_count(output: &Self::Output) -> usize {
+        output.images.as_ref().map_or(0, Vec::len)
+    }
+    fn total_pages(output: &Self::Output) -> Option<i64> {
+        output.total_page.map(i64::from)
+    }
+    fn total_count(output: &Self::Output) -> Option<i64> {
+        output.total_count.map(i64::from)
+    }
+}
 impl crate::runtime::Operation for ListImagesRequest {
     type Output = super::model::ImagePage;
     const DESCRIPTOR: &'static crate::runtime::OperationDescriptor = &crate::runtime::OperationDescriptor {
@@ -1836,6 +1917,33 @@ impl ListImportTasksRequest {
 impl Default for ListImportTasksRequest {
     fn default() -> Self {
         Self::new()
+    }
+}
+impl crate::paginate::Paginated for ListImportTasksRequest {
+    type Item = super::model::ImportTask;
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(crate::paginate::to_i32(page));
+    }
+    fn set_page_size(&mut self, size: i64) {
+        self.page_size = Some(crate::paginate::to_i32(size));
+    }
+    fn page(&self) -> Option<i64> {
+        self.page_no.map(i64::from)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.page_size.map(i64::from)
+    }
+    fn into_items(output: Self::Output) -> Vec<Self::Item> {
+        output.image_import_tasks.unwrap_or_default()
+    }
+    fn item_count(output: &Self::Output) -> usize {
+        output.image_import_tasks.as_ref().map_or(0, Vec::len)
+    }
+    fn total_pages(output: &Self::Output) -> Option<i64> {
+        output.total_page.map(i64::from)
+    }
+    fn total_count(output: &Self::Output) -> Option<i64> {
+        output.total_count.map(i64::from)
     }
 }
 impl crate::runtime::Operation for ListImportTasksRequest {
