@@ -49,6 +49,7 @@ struct Inner {
     retry: RetryConfig,
     attempt_timeout: Duration,
     operation_timeout: Option<Duration>,
+    waiter_delays: Option<(Duration, Duration)>,
 }
 
 /// Builds a [`Client`]. Start from [`Client::builder`] or [`ClientBuilder::from_env`].
@@ -65,6 +66,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     clock: Option<Arc<dyn Clock>>,
     request_ids: Option<Arc<dyn RequestIdGenerator>>,
+    waiter_delays: Option<(Duration, Duration)>,
 }
 
 impl Client {
@@ -87,6 +89,11 @@ impl Client {
     /// The default region applied to requests that leave `regionID` out.
     pub fn default_region(&self) -> Option<&str> {
         self.inner.defaults.region_id.as_deref()
+    }
+
+    /// Waiter poll delays overriding the spec's, if configured.
+    pub(crate) fn waiter_delays(&self) -> Option<(Duration, Duration)> {
+        self.inner.waiter_delays
     }
 
     /// Sends any operation. Every generated method is a thin wrapper over this.
@@ -522,6 +529,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Poll delays for every waiter (first delay, longest delay), instead of each waiter's own
+    /// (`delay` in the spec's `x-waiters`, e.g. 5 s growing to 30 s).
+    pub fn waiter_delays(mut self, min: Duration, max: Duration) -> Self {
+        self.waiter_delays = Some((min, max.max(min)));
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let credentials = self.credentials.ok_or_else(|| {
@@ -573,6 +587,7 @@ impl ClientBuilder {
                 retry: self.retry.unwrap_or_default(),
                 attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
                 operation_timeout: self.operation_timeout,
+                waiter_delays: self.waiter_delays,
             }),
         })
     }

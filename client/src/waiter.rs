@@ -146,6 +146,7 @@ impl Client {
         max_wait: Duration,
     ) -> Result<Waited<O::Output>, Error> {
         let started = Instant::now();
+        let (min_delay, max_delay) = self.waiter_delays().unwrap_or((waiter.min_delay, waiter.max_delay));
         let mut polls: u32 = 0;
         let mut last_seen: Option<String> = None;
         loop {
@@ -185,9 +186,8 @@ impl Client {
                 }
                 Some((AcceptorState::Retry, _)) | None => {}
             }
-            let exp =
-                waiter.min_delay.saturating_mul(1u32.checked_shl(polls.saturating_sub(1).min(16)).unwrap_or(u32::MAX));
-            let delay = exp.min(waiter.max_delay);
+            let exp = min_delay.saturating_mul(1u32.checked_shl(polls.saturating_sub(1).min(16)).unwrap_or(u32::MAX));
+            let delay = exp.min(max_delay);
             let elapsed = started.elapsed();
             if elapsed >= max_wait {
                 return Err(Error::Waiter(Box::new(WaiterError {
