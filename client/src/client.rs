@@ -300,6 +300,7 @@ fn classify(op: &'static str, request_id: &str, attempts: u32, status: u16, body
                 return Ok(RawReturn {
                     operation: op,
                     request_id: request_id.to_owned(),
+                    attempts,
                     http_status: status,
                     return_obj: raw,
                 });
@@ -310,6 +311,7 @@ fn classify(op: &'static str, request_id: &str, attempts: u32, status: u16, body
                 error: Error::Api(Box::new(ApiError {
                     operation: op,
                     request_id: request_id.to_owned(),
+                    attempts,
                     http_status: status,
                     status_code,
                     code,
@@ -332,19 +334,28 @@ fn classify(op: &'static str, request_id: &str, attempts: u32, status: u16, body
         Ok(_) => Err(decode_failure(
             op,
             request_id,
+            attempts,
             status,
             "the JSON has no `statusCode`: not a CTyun envelope".into(),
             body,
         )),
-        Err(e) => Err(decode_failure(op, request_id, status, e.to_string(), body)),
+        Err(e) => Err(decode_failure(op, request_id, attempts, status, e.to_string(), body)),
     }
 }
 
-fn decode_failure(op: &'static str, request_id: &str, status: u16, message: String, body: &[u8]) -> Failure {
+fn decode_failure(
+    op: &'static str,
+    request_id: &str,
+    attempts: u32,
+    status: u16,
+    message: String,
+    body: &[u8],
+) -> Failure {
     Failure {
         error: Error::Decode(Box::new(DecodeError {
             operation: op,
             request_id: request_id.to_owned(),
+            attempts,
             http_status: status,
             message,
             body_snippet: snippet(body),
@@ -377,6 +388,7 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 pub(crate) struct RawReturn {
     pub(crate) operation: &'static str,
     pub(crate) request_id: String,
+    pub(crate) attempts: u32,
     pub(crate) http_status: u16,
     pub(crate) return_obj: String,
 }
@@ -387,6 +399,7 @@ impl RawReturn {
             Error::Decode(Box::new(DecodeError {
                 operation: self.operation,
                 request_id: self.request_id,
+                attempts: self.attempts,
                 http_status: self.http_status,
                 message: format!("returnObj: {e}"),
                 body_snippet: snippet(self.return_obj.as_bytes()),

@@ -152,6 +152,8 @@ pub struct ApiError {
     pub operation: &'static str,
     /// Request id of the last attempt.
     pub request_id: String,
+    /// Attempts made.
+    pub attempts: u32,
     /// HTTP status the envelope came with (usually 200).
     pub http_status: u16,
     /// `statusCode` as sent (number or string on the wire), e.g. `"900"`.
@@ -184,12 +186,14 @@ impl fmt::Display for ApiError {
 
 /// A response that could not be decoded.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot decode response of `{operation}` (HTTP {http_status}, request id {request_id}): {message}; body starts with {body_snippet:?}")]
+#[error("cannot decode response of `{operation}` (HTTP {http_status}, request id {request_id}, attempt {attempts}): {message}; body starts with {body_snippet:?}")]
 pub struct DecodeError {
     /// Operation id.
     pub operation: &'static str,
     /// Request id of the last attempt.
     pub request_id: String,
+    /// Attempts made.
+    pub attempts: u32,
     /// HTTP status.
     pub http_status: u16,
     /// What the decoder said.
