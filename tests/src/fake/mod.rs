@@ -200,6 +200,11 @@ impl FakeServer {
         self.shared.lock().requests.iter().filter(|r| r.access_key == access_key).cloned().collect()
     }
 
+    /// Adds (or replaces) an accepted access key / secret key pair while running.
+    pub fn add_account(&self, access_key: &str, secret_key: &str) {
+        self.shared.lock().add_account(access_key, secret_key);
+    }
+
     /// The account id of an access key.
     pub fn account_id(&self, access_key: &str) -> String {
         self.shared.lock().account_of(access_key)

@@ -534,6 +534,11 @@ impl State {
         }
     }
 
+    /// Adds (or replaces) an account.
+    pub fn add_account(&mut self, ak: &str, sk: &str) {
+        self.accounts.insert(ak.to_owned(), Account { secret_key: sk.to_owned(), account_id: account_id_for(ak) });
+    }
+
     /// The secret key of an access key.
     pub fn secret_for(&self, ak: &str) -> Option<String> {
         self.accounts.get(ak).map(|a| a.secret_key.clone())
