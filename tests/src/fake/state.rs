@@ -503,7 +503,9 @@ impl std::fmt::Debug for State {
 
 /// Catalogue images present in every region: (name, distro, version, os, visibility, scene,
 /// subcategory). The four `public` ones are what `list` shows by default.
-const CATALOGUE: &[(&str, &str, &str, &str, &str, Option<&str>, Option<&str>)] = &[
+type CatalogueEntry =
+    (&'static str, &'static str, &'static str, &'static str, &'static str, Option<&'static str>, Option<&'static str>);
+const CATALOGUE: &[CatalogueEntry] = &[
     ("CTyunOS 2.0.1 64bit", "CTyunOS", "2.0.1", "linux", "public", None, None),
     ("Ubuntu 22.04 64bit", "Ubuntu", "22.04", "linux", "public", None, None),
     ("CentOS 7.9 64bit", "CentOS", "7.9", "linux", "public", None, None),

@@ -57,13 +57,8 @@ fn create_operations_return_queued_images_of_the_right_kind() {
         bad_name["imageName"] = json!("1-starts-with-digit");
         assert_eq!(a.post(path, bad_name).err(), "Image.ImageName.Invalid", "{path}");
     }
-    let img = a.detail(
-        region,
-        &a.list(region, &[("imageVisibilityCode", "0"), ("imageName", "sys-1")])[0]["imageID"]
-            .as_str()
-            .unwrap()
-            .to_owned(),
-    );
+    let sys = a.list(region, &[("imageVisibilityCode", "0"), ("imageName", "sys-1")]);
+    let img = a.detail(region, sys[0]["imageID"].as_str().unwrap());
     assert_eq!((img["maximumRAM"].as_i64(), img["minimumRAM"].as_i64()), (Some(8), Some(2)));
     // Polls(0): active by the next request.
     let private = a.list(region, &[("imageVisibilityCode", "0")]);

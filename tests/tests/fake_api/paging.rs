@@ -56,9 +56,9 @@ fn paged_walk_over_1234_images_has_no_duplicates_or_gaps() {
     assert_eq!((r["currentCount"].as_u64(), r["totalCount"].as_u64()), (Some(0), Some(COUNT as u64)));
 
     // The same walk through the generated client at the maximum page size (200).
-    let sk = format!("sk-paging/+=");
+    let sk = "sk-paging/+=";
     let client = Client::builder()
-        .credentials(Credentials::new(&a.ak, &sk))
+        .credentials(Credentials::new(&a.ak, sk))
         .endpoint(server().url())
         .region(region)
         .build()
