@@ -712,12 +712,13 @@ fn list(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Outcome {
     for (_, id) in &rows[start..end] {
         state.tick_image(id);
     }
-    let mut out = page(Vec::new(), page_no, page_size, "images");
-    out.insert("images".into(), Value::Array(items));
-    out.insert("currentCount".into(), json!(end - start));
-    out.insert("totalCount".into(), json!(rows.len()));
-    out.insert("totalPage".into(), json!(rows.len().div_ceil(page_size as usize)));
-    Ok(Value::Object(out))
+    Ok(json!({
+        "images": items,
+        "currentPage": page_no,
+        "currentCount": end - start,
+        "totalPage": rows.len().div_ceil(page_size as usize),
+        "totalCount": rows.len(),
+    }))
 }
 
 fn detail(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Outcome {
