@@ -3,4 +3,4 @@
 
 pub mod fake;
 
-pub use fake::{FakeConfig, FakeServer};
+pub use fake::{FakeConfig, FakeServer, Fault, FaultRule, Transition};

@@ -2,31 +2,74 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use ctyun_image_tests::{FakeConfig, FakeServer};
+use ctyun_image_tests::{FakeConfig, FakeServer, Transition};
 
 const HELP: &str = "fake-ctimage: an offline fake of the CTyun image API (v4)
 
-Verifies the EOP signature of every request exactly as CTyun's reference does and answers
-with the CTyun envelope (statusCode 800 / 900). State is in memory.
+Verifies the EOP signature of every request exactly as CTyun's reference does, implements
+all 27 operations under /v4/image/ with in-memory state per account and region, and answers
+with the CTyun envelope (statusCode 800 / 900). Nothing is persisted.
 
 USAGE:
-    fake-ctimage --listen ADDR --account AK:SK [--account AK:SK ...]
+    fake-ctimage --account AK:SK [--account AK:SK ...] [OPTIONS]
 
 OPTIONS:
-    --listen ADDR       address to listen on (default 127.0.0.1:8080; port 0 picks a free one)
-    --account AK:SK     an accepted access key / secret key pair; repeatable. The account id
-                        is derived from the access key.
-    --max-skew SECS     accepted distance between Eop-date (Beijing time) and the server
-                        clock, in seconds (default 900 = 15 minutes)
-    -h, --help          this text
+    --listen ADDR           address to listen on (default 127.0.0.1:8080; port 0 picks a free
+                            one). Prints `listening on http://ADDR` once ready.
+    --account AK:SK         an accepted access key / secret key pair; repeatable, at least one.
+                            The account id (used by sharing) is derived from the access key:
+                            the first 32 hex digits of sha256(\"account:\" + AK).
+    --max-skew SECS         accepted distance between Eop-date (read as Beijing time, UTC+8)
+                            and the server clock, in seconds (default 900 = 15 minutes)
+    --transition-polls N    transitional statuses (queued, deleting, deactivating,
+                            reactivating, running import/export tasks) complete after N polls
+                            of the image or task (detail/list, list-tasks/list-import-tasks);
+                            0 = by the next request. Default 2.
+    --transition-ms MS      instead, complete them MS milliseconds after they begin
+    --region ID             a region offered as cross-region copy destination (repeatable;
+                            replaces the default list of four documented region ids). Any
+                            region id is accepted by the other operations.
+    -h, --help              this text
 
-Prints `listening on http://ADDR` once ready. Point a client at it with
-CTYUN_ENDPOINT=http://ADDR and the same AK/SK in CTYUN_AK / CTYUN_SK.
+CLIENT SETUP:
+    CTYUN_ENDPOINT=http://ADDR CTYUN_AK=AK CTYUN_SK=SK CTYUN_REGION_ID=<any id> your-program
+
+FAULT INJECTION:
+    A fault spec is a comma-separated list of steps (delays first, at most one answering step):
+      delay=MS        wait MS milliseconds, then go on (with the next step or normally)
+      NNN             answer HTTP NNN (e.g. 500, 502, 503, 429) with a CTyun failure
+                      envelope (statusCode 900, errorCode Eop.Gateway.*); operation not run
+      plain=NNN       answer HTTP NNN with a text/plain body; operation not run
+      html[=NNN]      answer HTTP NNN (default 502) with an HTML error page; operation not run
+      reset           close the connection without answering (TCP RST); operation not run
+      truncated       run the operation, send only the first half of its JSON body
+      string-status   run the operation, send statusCode as a JSON string (\"800\"/\"900\")
+    Apply one to a single request with the header `x-fake-fault: SPEC`, or queue it for the next
+    N matching requests through the control endpoint. Faults apply only to requests whose
+    signature verifies; each request is recorded with the fault it got.
+
+CONTROL ENDPOINTS (unsigned, JSON):
+    POST   /__fake/faults     queue a rule: {\"fault\": \"delay=200,503\", \"times\": 2,
+                              \"path\": \"/v4/image/list\", \"accessKey\": \"AK\"}
+                              (times default 1; path and accessKey are optional filters)
+    GET    /__fake/faults     queued rules with their remaining counts
+    DELETE /__fake/faults     drop every queued rule
+    GET    /__fake/requests   recorded requests (?path=P&accessKey=AK filters): method, path,
+                              rawQuery, requestID, eopDate, bodySha256, verified, authError,
+                              fault
+    DELETE /__fake/requests   forget recorded requests
+    GET    /__fake/health     {\"ok\": true}
+
+EXAMPLE:
+    curl -X POST http://127.0.0.1:8080/__fake/faults \\
+         -d '{\"fault\":\"503\",\"times\":2,\"path\":\"/v4/image/list\"}'
 ";
 
 fn main() -> ExitCode {
     let mut config = FakeConfig { listen: SocketAddr::from(([127, 0, 0, 1], 8080)), ..FakeConfig::default() };
+    let mut regions: Vec<String> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = |flag: &str| args.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -51,7 +94,24 @@ fn main() -> ExitCode {
                 "--max-skew" => {
                     let v = value("--max-skew")?;
                     let secs: u64 = v.parse().map_err(|e| format!("--max-skew {v:?}: {e}"))?;
-                    config.max_skew = std::time::Duration::from_secs(secs);
+                    config.max_skew = Duration::from_secs(secs);
+                }
+                "--transition-polls" => {
+                    let v = value("--transition-polls")?;
+                    let n: u32 = v.parse().map_err(|e| format!("--transition-polls {v:?}: {e}"))?;
+                    config.transition = Transition::Polls(n);
+                }
+                "--transition-ms" => {
+                    let v = value("--transition-ms")?;
+                    let ms: u64 = v.parse().map_err(|e| format!("--transition-ms {v:?}: {e}"))?;
+                    config.transition = Transition::Elapsed(Duration::from_millis(ms));
+                }
+                "--region" => {
+                    let v = value("--region")?;
+                    if v.is_empty() {
+                        return Err("--region needs a non-empty region id".into());
+                    }
+                    regions.push(v);
                 }
                 other => return Err(format!("unknown argument {other:?}")),
             }
@@ -65,6 +125,9 @@ fn main() -> ExitCode {
     if config.accounts.is_empty() {
         eprintln!("fake-ctimage: at least one --account AK:SK is required\n\n{HELP}");
         return ExitCode::from(2);
+    }
+    if !regions.is_empty() {
+        config.regions = regions;
     }
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,

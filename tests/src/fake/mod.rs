@@ -1,32 +1,77 @@
-//! A fake CTyun image server: verifies the EOP signature of every request, keeps images in
-//! memory per account and region, and answers with the CTyun envelope.
+//! A fake CTyun image server: verifies the EOP signature of every request, keeps images,
+//! shares and import/export tasks in memory per account and region, implements all 27
+//! operations of the image API v4, and answers with the CTyun envelope. Faults can be
+//! scripted per request for retry and error-handling tests.
 //!
 //! Start it in-process with [`FakeServer::start`] or as the `fake-ctimage` binary.
+//!
+//! * Signature: [`auth`] (independent of the client's signer). Rejections are HTTP 401 with
+//!   `statusCode` 900 and `errorCode` `Eop.Auth.MissingHeader`, `Eop.Auth.Malformed`,
+//!   `Eop.Auth.UnknownAccessKey`, `Eop.Auth.DateExpired` or `Eop.Auth.SignatureMismatch`.
+//! * Operations and their error codes: see `tests/README.md` (section "Error codes").
+//! * Faults: [`fault`] (the `x-fake-fault` header, [`FakeServer::inject`],
+//!   `POST /__fake/faults`).
+//! * Control endpoints (unsigned, under `/__fake/`): `GET|POST|DELETE /__fake/faults`,
+//!   `GET|DELETE /__fake/requests`, `GET /__fake/health`.
+//! * Where the fake knowingly differs from the real service: `tests/README.md`.
 
 pub mod auth;
+mod control;
+pub mod fault;
 mod handlers;
 mod state;
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use serde_json::{json, Value};
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Method, Request, Response, StatusCode};
+use http_body_util::BodyExt as _;
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::sync::{watch, Notify};
 
-pub use state::{account_id_for, Image, State};
+pub use fault::{Fault, FaultRule};
+pub use handlers::valid_image_name;
+pub use state::{
+    account_id_for, stable_uuid, Image, Pending, RecordedRequest, Share, State, Task, Then, Transition,
+    MAX_RECORDED_REQUESTS,
+};
+
+/// Regions the fake offers as cross-region copy destinations unless configured otherwise
+/// (region ids seen in CTyun's documentation examples).
+pub const DEFAULT_REGIONS: &[&str] = &[
+    "bb9fdb42056f11eda1610242ac110002",
+    "81f7728662dd11ec810800155d307d5b",
+    "41f64827f25f468595ffa3a5deb5d15d",
+    "100054c0416811e9a6690242ac110002",
+];
+
+/// Largest accepted request body.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// How to run a fake server.
 #[derive(Clone, Debug)]
 pub struct FakeConfig {
     /// Address to listen on (`127.0.0.1:0` picks a free port).
     pub listen: SocketAddr,
-    /// `(access key, secret key)` pairs accepted.
+    /// `(access key, secret key)` pairs accepted; each account id is derived from the access
+    /// key ([`account_id_for`]).
     pub accounts: Vec<(String, String)>,
     /// Largest accepted distance between `Eop-date` and the server clock (default 15 min).
     pub max_skew: Duration,
+    /// When transitional statuses complete (default: after 2 polls).
+    pub transition: Transition,
+    /// Regions offered by `list-supported-dest-crr-regions` and accepted as cross-region copy
+    /// destinations (default [`DEFAULT_REGIONS`]). Any region id is accepted elsewhere.
+    pub regions: Vec<String>,
 }
 
 impl Default for FakeConfig {
@@ -35,6 +80,8 @@ impl Default for FakeConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             accounts: Vec::new(),
             max_skew: Duration::from_secs(15 * 60),
+            transition: Transition::default(),
+            regions: DEFAULT_REGIONS.iter().map(|s| (*s).to_owned()).collect(),
         }
     }
 }
@@ -45,19 +92,38 @@ impl FakeConfig {
         self.accounts.push((ak.into(), sk.into()));
         self
     }
+
+    /// Sets when transitional statuses complete.
+    pub fn transition(mut self, t: Transition) -> Self {
+        self.transition = t;
+        self
+    }
+
+    /// Sets the cross-region copy destinations.
+    pub fn regions<I: IntoIterator<Item = S>, S: Into<String>>(mut self, regions: I) -> Self {
+        self.regions = regions.into_iter().map(Into::into).collect();
+        self
+    }
 }
 
-/// A running fake server. Dropping it stops the server.
+/// A running fake server. Dropping it stops the server and closes its connections.
 #[derive(Debug)]
 pub struct FakeServer {
     addr: SocketAddr,
-    state: Arc<Mutex<State>>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    shared: Arc<Shared>,
+    shutdown: watch::Sender<bool>,
 }
 
+#[derive(Debug)]
 struct Shared {
-    state: Arc<Mutex<State>>,
+    state: Mutex<State>,
     max_skew: Duration,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 impl FakeServer {
@@ -65,21 +131,27 @@ impl FakeServer {
     pub async fn start(config: FakeConfig) -> std::io::Result<FakeServer> {
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(Mutex::new(State::new(&config.accounts)));
-        let shared = Arc::new(Shared { state: state.clone(), max_skew: config.max_skew });
-        let app = axum::Router::new().fallback(move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-            let shared = shared.clone();
-            async move { handle(&shared, method, uri, headers, body) }
-        });
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let mut state = State::new(&config.accounts);
+        state.transition = config.transition;
+        state.regions = config.regions.clone();
+        let shared = Arc::new(Shared { state: Mutex::new(state), max_skew: config.max_skew });
+        let (shutdown, mut stop) = watch::channel(false);
+        let accept_shared = shared.clone();
         tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
+            loop {
+                tokio::select! {
+                    accepted = listener.accept() => match accepted {
+                        Ok((stream, _)) => {
+                            tokio::spawn(serve_connection(accept_shared.clone(), stream, stop.clone()));
+                        }
+                        // Out of file descriptors and the like: back off briefly, keep serving.
+                        Err(_) => tokio::time::sleep(Duration::from_millis(5)).await,
+                    },
+                    _ = stop.changed() => break,
+                }
+            }
         });
-        Ok(FakeServer { addr, state, shutdown: Some(tx) })
+        Ok(FakeServer { addr, shared, shutdown })
     }
 
     /// The bound address.
@@ -92,75 +164,345 @@ impl FakeServer {
         format!("http://{}", self.addr)
     }
 
-    /// Direct access to the server state (for assertions and setup).
-    pub fn state(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    /// Direct access to the server state (for assertions and setup). Do not hold the guard
+    /// across an `.await` on requests to this server.
+    pub fn state(&self) -> MutexGuard<'_, State> {
+        self.shared.lock()
+    }
+
+    /// Applies `fault` to the next `times` requests (any path, any account).
+    pub fn inject(&self, fault: Fault, times: u32) {
+        self.inject_rule(FaultRule::new(fault).times(times));
+    }
+
+    /// Queues a fault rule (steps, count, optional path and access-key filters).
+    pub fn inject_rule(&self, rule: FaultRule) {
+        self.shared.lock().faults.push(rule);
+    }
+
+    /// Drops every queued fault rule.
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
+    /// The queued fault rules, with their remaining counts.
+    pub fn pending_faults(&self) -> Vec<FaultRule> {
+        self.shared.lock().faults.pending()
+    }
+
+    /// A copy of every request received so far (verified or not), in arrival order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.lock().requests.iter().cloned().collect()
+    }
+
+    /// The requests signed with `access_key`.
+    pub fn requests_by(&self, access_key: &str) -> Vec<RecordedRequest> {
+        self.shared.lock().requests.iter().filter(|r| r.access_key == access_key).cloned().collect()
+    }
+
+    /// Adds (or replaces) an accepted access key / secret key pair while running.
+    pub fn add_account(&self, access_key: &str, secret_key: &str) {
+        self.shared.lock().add_account(access_key, secret_key);
+    }
+
+    /// The account id of an access key.
+    pub fn account_id(&self, access_key: &str) -> String {
+        self.shared.lock().account_of(access_key)
+    }
+
+    /// Adds `count` active private images named `{prefix}-{n}` to the account of `access_key`
+    /// in `region`; returns their ids in listing order.
+    pub fn seed_private_images(&self, access_key: &str, region: &str, prefix: &str, count: usize) -> Vec<String> {
+        let mut st = self.shared.lock();
+        let account = st.account_of(access_key);
+        st.seed_private_images(&account, region, prefix, count)
     }
 }
 
 impl Drop for FakeServer {
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+        let _ = self.shutdown.send(true);
+    }
+}
+
+/// The TCP stream of one connection; closes with a reset (RST) once `reset` is set.
+struct ConnIo {
+    stream: TcpStream,
+    reset: Arc<AtomicBool>,
+}
+
+impl Drop for ConnIo {
+    fn drop(&mut self) {
+        if self.reset.load(Ordering::SeqCst) {
+            let _ = self.stream.set_zero_linger();
         }
     }
 }
 
-/// A success envelope.
-pub fn ok(return_obj: Value) -> Response {
-    (
-        StatusCode::OK,
-        [("content-type", "application/json;charset=UTF-8")],
-        json!({
-            "statusCode": 800,
-            "errorCode": "",
-            "message": "SUCCESS",
-            "description": "成功",
-            "returnObj": return_obj,
-        })
-        .to_string(),
-    )
-        .into_response()
+impl AsyncRead for ConnIo {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
 }
 
-/// A failure envelope (`statusCode` 900) with the given HTTP status.
-pub fn fail(status: StatusCode, code: &str, message: &str, description: &str) -> Response {
-    (
-        status,
-        [("content-type", "application/json;charset=UTF-8")],
-        json!({
-            "statusCode": 900,
-            "error": code,
-            "errorCode": code,
-            "message": message,
-            "description": description,
-        })
-        .to_string(),
-    )
-        .into_response()
+impl AsyncWrite for ConnIo {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
 }
 
-fn handle(shared: &Shared, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+/// Lets a request handler abort its connection.
+#[derive(Clone)]
+struct ConnControl {
+    reset: Arc<AtomicBool>,
+    abort: Arc<Notify>,
+}
+
+impl ConnControl {
+    /// Closes the connection with a reset, never answering; does not return.
+    async fn reset(&self) -> Response<Body> {
+        self.reset.store(true, Ordering::SeqCst);
+        self.abort.notify_one();
+        std::future::pending().await
+    }
+}
+
+async fn serve_connection(shared: Arc<Shared>, stream: TcpStream, mut stop: watch::Receiver<bool>) {
+    let _ = stream.set_nodelay(true);
+    let ctl = ConnControl { reset: Arc::new(AtomicBool::new(false)), abort: Arc::new(Notify::new()) };
+    let io = hyper_util::rt::TokioIo::new(ConnIo { stream, reset: ctl.reset.clone() });
+    let abort = ctl.abort.clone();
+    let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
+        let shared = shared.clone();
+        let ctl = ctl.clone();
+        async move { Ok::<_, Infallible>(handle(shared, ctl, req).await) }
+    });
+    let conn = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(io, service);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = abort.notified() => {} // dropping the connection closes the socket (RST)
+        _ = stop.changed() => {}
+    }
+}
+
+/// A success envelope as JSON.
+pub fn ok_envelope(return_obj: Value) -> Value {
+    json!({
+        "statusCode": 800,
+        "errorCode": "",
+        "message": "SUCCESS",
+        "description": "成功",
+        "returnObj": return_obj,
+    })
+}
+
+/// A failure envelope (`statusCode` 900) as JSON.
+pub fn fail_envelope(code: &str, message: &str, description: &str) -> Value {
+    json!({
+        "statusCode": 900,
+        "error": code,
+        "errorCode": code,
+        "message": message,
+        "description": description,
+    })
+}
+
+fn respond(status: StatusCode, content_type: &str, body: impl Into<Body>) -> Response<Body> {
+    let mut r = Response::new(body.into());
+    *r.status_mut() = status;
+    if let Ok(v) = content_type.parse() {
+        r.headers_mut().insert("content-type", v);
+    }
+    r
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
+    respond(status, "application/json;charset=UTF-8", body.to_string())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The error code an injected HTTP status carries in its envelope.
+fn gateway_code(status: u16) -> (&'static str, &'static str) {
+    match status {
+        429 => ("Eop.Gateway.TooManyRequests", "请求过于频繁"),
+        500 => ("Eop.Gateway.InternalError", "服务内部错误"),
+        502 => ("Eop.Gateway.BadGateway", "网关错误"),
+        503 => ("Eop.Gateway.ServiceUnavailable", "服务暂不可用"),
+        504 => ("Eop.Gateway.Timeout", "网关超时"),
+        _ => ("Eop.Gateway.Error", "网关错误"),
+    }
+}
+
+fn reason(status: u16) -> String {
+    let s = StatusCode::from_u16(status).ok();
+    format!("{status} {}", s.and_then(|s| s.canonical_reason()).unwrap_or("Error"))
+}
+
+async fn handle(shared: Arc<Shared>, ctl: ConnControl, req: Request<hyper::body::Incoming>) -> Response<Body> {
+    let (parts, body) = req.into_parts();
+    let body: Bytes = match http_body_util::Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(c) => c.to_bytes(),
+        Err(_) => {
+            return json_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &fail_envelope("Openapi.Request.TooLarge", "the request body is too large", "请求体过大"),
+            )
+        }
+    };
+    let path = parts.uri.path().to_owned();
+    let raw_query = parts.uri.query().unwrap_or("").to_owned();
+    if path.starts_with("/__fake/") {
+        return control::handle(&shared, &parts.method, &path, &raw_query, &body);
+    }
+    api(&shared, &ctl, &parts.method, &parts.headers, &path, &raw_query, &body).await
+}
+
+async fn api(
+    shared: &Shared,
+    ctl: &ConnControl,
+    method: &Method,
+    headers: &HeaderMap,
+    path: &str,
+    raw_query: &str,
+    body: &[u8],
+) -> Response<Body> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let raw_query = uri.query().unwrap_or("");
     let received = auth::Received {
         authorization: header("eop-authorization"),
         eop_date: header("eop-date"),
         request_id: header("ctyun-eop-request-id"),
         raw_query,
-        body: &body,
+        body,
     };
-    let verified = {
-        let state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-        auth::verify(&received, |ak| state.secret_for(ak), SystemTime::now(), shared.max_skew)
+    let header_faults = header("x-fake-fault").map(Fault::parse_spec);
+    let (verified, faults) = {
+        let mut st = shared.lock();
+        let verified = auth::verify(&received, |ak| st.secret_for(ak), SystemTime::now(), shared.max_skew);
+        let access_key = match &verified {
+            Ok(v) => v.access_key.clone(),
+            Err(_) => header("eop-authorization").and_then(|a| a.split(' ').next()).unwrap_or("").to_owned(),
+        };
+        let faults = match (&verified, &header_faults) {
+            (Ok(_), Some(Ok(steps))) => Some(steps.clone()),
+            (Ok(_), None) => st.faults.take(path, &access_key),
+            _ => None,
+        };
+        st.record(RecordedRequest {
+            seq: 0,
+            access_key,
+            request_id: header("ctyun-eop-request-id").unwrap_or("").to_owned(),
+            eop_date: header("eop-date").unwrap_or("").to_owned(),
+            method: method.as_str().to_owned(),
+            path: path.to_owned(),
+            raw_query: raw_query.to_owned(),
+            body_sha256: hex(&Sha256::digest(body)),
+            body_len: body.len(),
+            auth_error: verified.as_ref().err().map(|f| f.code.to_owned()),
+            fault: faults.as_deref().map(Fault::spec_text),
+            received_at: SystemTime::now(),
+        });
+        (verified, faults)
     };
     let verified = match verified {
         Ok(v) => v,
-        Err(f) => return fail(StatusCode::UNAUTHORIZED, f.code, &f.message, "鉴权失败"),
+        Err(f) => {
+            return json_response(StatusCode::UNAUTHORIZED, &fail_envelope(f.code, &f.message, "鉴权失败"));
+        }
+    };
+    if let Some(Err(e)) = header_faults {
+        return json_response(
+            StatusCode::BAD_REQUEST,
+            &fail_envelope("Fake.Fault.Invalid", &format!("x-fake-fault: {e}"), "故障注入参数错误"),
+        );
+    }
+
+    let mut mangle = None;
+    for step in faults.unwrap_or_default() {
+        match step {
+            Fault::Delay(d) => tokio::time::sleep(d).await,
+            Fault::Status(s) => {
+                let status = StatusCode::from_u16(s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                let (code, description) = gateway_code(s);
+                let message = format!("injected fault: HTTP {}", reason(s));
+                return json_response(status, &fail_envelope(code, &message, description));
+            }
+            Fault::PlainStatus(s) => {
+                let status = StatusCode::from_u16(s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                return respond(status, "text/plain; charset=utf-8", format!("{}\n", reason(s)));
+            }
+            Fault::Html(s) => {
+                let status = StatusCode::from_u16(s).unwrap_or(StatusCode::BAD_GATEWAY);
+                let r = reason(s);
+                let page = format!(
+                    "<html>\r\n<head><title>{r}</title></head>\r\n<body>\r\n<center><h1>{r}</h1></center>\r\n\
+                     <hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+                );
+                return respond(status, "text/html", page);
+            }
+            Fault::Reset => return ctl.reset().await,
+            Fault::TruncatedJson | Fault::StringStatusCode => mangle = Some(step),
+        }
+    }
+
+    let (status, mut envelope) = run_operation(shared, &verified.access_key, method, path, raw_query, body);
+    match mangle {
+        Some(Fault::StringStatusCode) => {
+            if let Some(code) = envelope.get("statusCode").and_then(Value::as_i64) {
+                envelope["statusCode"] = Value::String(code.to_string());
+            }
+            json_response(status, &envelope)
+        }
+        Some(_) => {
+            let text = envelope.to_string();
+            let mut cut = text.len() / 2;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            respond(status, "application/json;charset=UTF-8", text[..cut].to_owned())
+        }
+        None => json_response(status, &envelope),
+    }
+}
+
+/// Runs one verified API request; returns the HTTP status and the envelope.
+fn run_operation(
+    shared: &Shared,
+    access_key: &str,
+    method: &Method,
+    path: &str,
+    raw_query: &str,
+    body: &[u8],
+) -> (StatusCode, Value) {
+    let body: Option<Map<String, Value>> = if body.is_empty() {
+        None
+    } else {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(m)) => Some(m),
+            _ => {
+                return (
+                    StatusCode::OK,
+                    fail_envelope("Image.Parameter.Invalid", "the request body must be a JSON object", "参数错误"),
+                )
+            }
+        }
     };
     let query: Vec<(String, String)> =
         form_urlencoded::parse(raw_query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-    state.record(&verified, method.as_str(), uri.path(), raw_query);
-    handlers::dispatch(&mut state, &verified, &method, uri.path(), &query, &body)
+    let params = handlers::Params { query: &query, body };
+    let mut st = shared.lock();
+    let account = st.account_of(access_key);
+    match handlers::dispatch(&mut st, &account, method.as_str(), path, &params) {
+        Ok(v) => (StatusCode::OK, ok_envelope(v)),
+        Err(f) => (f.status, fail_envelope(f.code, &f.message, f.description)),
+    }
 }
