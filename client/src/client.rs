@@ -156,7 +156,10 @@ impl Client {
                     Ok(_) => None,
                     Err(failure) => {
                         if failure.retryable(desc.idempotent) {
-                            backoff.next_delay(attempt)
+                            // No retry may start past the operation deadline.
+                            backoff.next_delay(attempt).filter(|d| {
+                                self.inner.operation_timeout.is_none_or(|total| started.elapsed() + *d < total)
+                            })
                         } else {
                             None
                         }
@@ -242,7 +245,7 @@ impl Client {
                 let bytes = resp.bytes().await?;
                 Ok::<_, reqwest::Error>((status, bytes))
             };
-            let timeout_error = |kind, limit| Failure {
+            let timeout_error = |kind: TimeoutKind, limit| Failure {
                 error: Error::Timeout(Box::new(TimeoutError {
                     operation: op,
                     request_id: request_id.clone(),
@@ -254,7 +257,8 @@ impl Client {
                         limit
                     },
                 })),
-                class: FailureClass::Timeout,
+                // The operation deadline is final; an attempt timeout may be retried.
+                class: if kind == TimeoutKind::Operation { FailureClass::Deadline } else { FailureClass::Timeout },
             };
             let (status, bytes) = match tokio::time::timeout(limit, exchange).await {
                 Err(_) => return Err(timeout_error(kind, limit)),
@@ -415,6 +419,8 @@ enum FailureClass {
     /// The connection broke after the request may have been sent.
     Transport,
     Timeout,
+    /// The whole call's deadline passed.
+    Deadline,
     Status(u16),
     Decode,
 }
@@ -432,7 +438,7 @@ impl Failure {
             FailureClass::Connect => true,
             FailureClass::Transport | FailureClass::Timeout => idempotent,
             FailureClass::Status(s) => idempotent && matches!(s, 429 | 500 | 502 | 503 | 504),
-            FailureClass::Decode => false,
+            FailureClass::Decode | FailureClass::Deadline => false,
         }
     }
 }

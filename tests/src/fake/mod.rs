@@ -405,6 +405,7 @@ async fn api(
             method: method.as_str().to_owned(),
             path: path.to_owned(),
             raw_query: raw_query.to_owned(),
+            user_agent: header("user-agent").unwrap_or("").to_owned(),
             body_sha256: hex(&Sha256::digest(body)),
             body_len: body.len(),
             auth_error: verified.as_ref().err().map(|f| f.code.to_owned()),

@@ -424,6 +424,8 @@ pub struct RecordedRequest {
     pub path: String,
     /// Raw query string as received.
     pub raw_query: String,
+    /// `User-Agent` header (empty when absent).
+    pub user_agent: String,
     /// Lower-case hex SHA-256 of the body.
     pub body_sha256: String,
     /// Body length in bytes.

@@ -6,11 +6,13 @@
 //! polls); each test uses its own accounts or regions so tests do not see each other's images.
 
 mod binary;
+mod client_ops;
 mod faults;
 mod load;
 mod operations;
 mod paging;
 mod python_sample;
+mod runtime;
 mod sharing;
 mod support;
 mod transitions;
