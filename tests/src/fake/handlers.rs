@@ -384,15 +384,21 @@ fn create(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Outcome {
     let instance = p.required("instanceID")?;
     let name = p.required("imageName")?;
     let common = common(p, 50, 128, true)?;
-    check_name(state, &ctx.account, &region, &name, None)?;
-    state.seed_region(&region);
-    let seq = state.next_seq();
-    let mut img = Image::private(&ctx.account, &region, &name, seq);
+    let mut img = new_private_image(state, ctx, &region, &name)?;
     img.source = Some("cloud_server".into());
     img.disk_id = Some(stable_uuid(&format!("sysdisk/{instance}")));
     img.source_server_id = Some(instance);
     common.apply(&mut img);
     Ok(insert_creating(state, img))
+}
+
+/// A new private image of the caller named `name` in `region`, after the name checks (not yet
+/// inserted).
+fn new_private_image(state: &mut State, ctx: &Ctx, region: &str, name: &str) -> Result<Image, Fail> {
+    check_name(state, &ctx.account, region, name, None)?;
+    state.seed_region(region);
+    let seq = state.next_seq();
+    Ok(Image::private(&ctx.account, region, name, seq))
 }
 
 fn create_from_data_disk(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Outcome {
@@ -401,10 +407,7 @@ fn create_from_data_disk(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Outcom
     let disk = p.required("dataDiskID")?;
     let name = p.required("imageName")?;
     let common = common(p, 50, 128, false)?;
-    check_name(state, &ctx.account, &region, &name, None)?;
-    state.seed_region(&region);
-    let seq = state.next_seq();
-    let mut img = Image::private(&ctx.account, &region, &name, seq);
+    let mut img = new_private_image(state, ctx, &region, &name)?;
     img.source = Some("cloud_server".into());
     img.image_type = Some("data_disk_image".into());
     img.disk_size = 100;
@@ -419,10 +422,7 @@ fn create_from_ecs_snapshot(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Out
     let snapshot = p.required("snapshotID")?;
     let name = p.required("imageName")?;
     let common = common(p, 50, 128, true)?;
-    check_name(state, &ctx.account, &region, &name, None)?;
-    state.seed_region(&region);
-    let seq = state.next_seq();
-    let mut img = Image::private(&ctx.account, &region, &name, seq);
+    let mut img = new_private_image(state, ctx, &region, &name)?;
     img.source = Some("snapshot".into());
     img.source_server_id = Some(snapshot);
     common.apply(&mut img);
@@ -434,10 +434,7 @@ fn create_from_ecs(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Outcome {
     let instance = p.required("instanceID")?;
     let name = p.required("imageName")?;
     let common = common(p, 50, 128, false)?;
-    check_name(state, &ctx.account, &region, &name, None)?;
-    state.seed_region(&region);
-    let seq = state.next_seq();
-    let mut img = Image::private(&ctx.account, &region, &name, seq);
+    let mut img = new_private_image(state, ctx, &region, &name)?;
     img.source = Some("full_ecs".into());
     img.image_type = Some("full_ecs_image".into());
     img.source_server_id = Some(instance);
@@ -570,10 +567,7 @@ fn import(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Outcome {
             "镜像文件地址不可用",
         ));
     }
-    check_name(state, &ctx.account, &region, &name, None)?;
-    state.seed_region(&region);
-    let seq = state.next_seq();
-    let mut img = Image::private(&ctx.account, &region, &name, seq);
+    let mut img = new_private_image(state, ctx, &region, &name)?;
     img.source = Some("image_file".into());
     img.disk_format = match c.key.rsplit('.').next() {
         Some(ext @ ("qcow2" | "raw" | "vhd" | "vmdk")) => ext.to_owned(),
