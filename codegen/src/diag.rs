@@ -76,15 +76,34 @@ pub fn join(pointer: &str, token: impl fmt::Display) -> String {
 /// first line of content for the root (`""`) or when not even the first token is found. `None`
 /// only for a document without content.
 pub fn locate(source: &str, pointer: &str) -> Option<usize> {
-    let lines: Vec<&str> = source.lines().collect();
-    let root = lines
-        .iter()
-        .position(|l| {
-            let t = l.trim_start();
-            !t.is_empty() && !t.starts_with('#') && t != "---"
-        })
-        .map(|i| i + 1);
-    locate_in(&lines, pointer).or(root)
+    Locator::new(source).locate(pointer)
+}
+
+/// [`locate`] for many pointers into one document (splits the text into lines once).
+#[derive(Debug)]
+pub struct Locator<'s> {
+    lines: Vec<&'s str>,
+    root: Option<usize>,
+}
+
+impl<'s> Locator<'s> {
+    /// Indexes `source`.
+    pub fn new(source: &'s str) -> Self {
+        let lines: Vec<&str> = source.lines().collect();
+        let root = lines
+            .iter()
+            .position(|l| {
+                let t = l.trim_start();
+                !t.is_empty() && !t.starts_with('#') && t != "---"
+            })
+            .map(|i| i + 1);
+        Locator { lines, root }
+    }
+
+    /// See [`locate`].
+    pub fn locate(&self, pointer: &str) -> Option<usize> {
+        locate_in(&self.lines, pointer).or(self.root)
+    }
 }
 
 fn locate_in(lines: &[&str], pointer: &str) -> Option<usize> {

@@ -13,7 +13,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use crate::diag::{join, Diagnostic};
+use crate::diag::{join, Diagnostic, Locator};
 use crate::ir::*;
 use crate::names::{is_pascal_ident, is_snake_ident, pascal, snake, CLIENT_METHODS, PRELUDE_TYPES};
 use crate::raw::{self, Kind};
@@ -106,6 +106,7 @@ pub(crate) struct Lowerer<'a> {
     raw: &'a serde_yaml::Value,
     file: &'a str,
     source: &'a str,
+    locator: Option<Locator<'a>>,
     diags: Vec<Diagnostic>,
     types: BTreeMap<String, TypeDef>,
     components: HashMap<String, ComponentState>,
@@ -138,6 +139,7 @@ impl<'a> Lowerer<'a> {
             raw,
             file,
             source,
+            locator: None,
             diags: Vec::new(),
             types: BTreeMap::new(),
             components: HashMap::new(),
@@ -149,10 +151,12 @@ impl<'a> Lowerer<'a> {
     }
 
     fn err(&mut self, pointer: &str, message: impl Into<String>) {
+        let source = self.source;
+        let line = self.locator.get_or_insert_with(|| Locator::new(source)).locate(pointer);
         self.diags.push(Diagnostic {
             file: self.file.to_owned(),
             pointer: pointer.to_owned(),
-            line: crate::diag::locate(self.source, pointer),
+            line,
             message: message.into(),
         });
     }

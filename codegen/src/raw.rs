@@ -13,14 +13,15 @@ pub(crate) fn at<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
         return Some(cur);
     }
     for tok in pointer.split('/').skip(1) {
-        let tok = tok.replace("~1", "/").replace("~0", "~");
+        let tok: std::borrow::Cow<'_, str> =
+            if tok.contains('~') { tok.replace("~1", "/").replace("~0", "~").into() } else { tok.into() };
         while let Value::Tagged(t) = cur {
             cur = &t.value;
         }
         cur = match cur {
-            Value::Mapping(m) => match m.get(tok.as_str()) {
+            Value::Mapping(m) => match m.get(&*tok) {
                 Some(v) => v,
-                None => m.iter().find(|(k, _)| key_text(k).as_deref() == Some(tok.as_str()))?.1,
+                None => m.iter().find(|(k, _)| key_text(k).as_deref() == Some(&*tok))?.1,
             },
             Value::Sequence(s) => s.get(tok.parse::<usize>().ok()?)?,
             _ => return None,
@@ -238,25 +239,31 @@ pub(crate) fn check_keys(root: &Value, pointer: &str, kind: Kind) -> Vec<(String
     let Some(Value::Mapping(m)) = at(root, pointer) else { return out };
     let is_ref = m.contains_key("$ref") && kind != Kind::PathItem;
     for k in m.keys() {
-        let Some(key) = key_text(k) else {
-            out.push((pointer.to_owned(), format!("a key of {} is not a string", kind.what())));
-            continue;
+        let key = match k {
+            Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
+            other => match key_text(other) {
+                Some(t) => t.into(),
+                None => {
+                    out.push((pointer.to_owned(), format!("a key of {} is not a string", kind.what())));
+                    continue;
+                }
+            },
         };
-        let kp = crate::diag::join(pointer, &key);
-        if key == "$ref" {
+        let key = &*key;
+        if key == "$ref" || (!key.starts_with("x-") && !is_ref && kind.keys().contains(&key)) {
             continue;
         }
-        if let Some(ext) = key.strip_prefix("x-") {
-            if !EXTENSIONS.contains(&key.as_str()) {
-                if let Some(s) = suggest(&key, EXTENSIONS) {
+        let kp = crate::diag::join(pointer, key);
+        if key.starts_with("x-") {
+            if !EXTENSIONS.contains(&key) {
+                if let Some(s) = suggest(key, EXTENSIONS) {
                     out.push((kp, format!("unknown extension `{key}`: did you mean `{s}`?")));
                 }
             }
-            let _ = ext;
             continue;
         }
         if is_ref {
-            if !REF_SIBLINGS.contains(&key.as_str()) {
+            if !REF_SIBLINGS.contains(&key) {
                 out.push((
                     kp,
                     format!(
@@ -267,12 +274,9 @@ pub(crate) fn check_keys(root: &Value, pointer: &str, kind: Kind) -> Vec<(String
             }
             continue;
         }
-        if kind.keys().contains(&key.as_str()) {
-            continue;
-        }
         if key == "<<" {
             out.push((kp, "YAML merge keys (`<<`) are not supported: write the keys out".to_owned()));
-        } else if kind == Kind::Schema && JSON_SCHEMA_2020.contains(&key.as_str()) {
+        } else if kind == Kind::Schema && JSON_SCHEMA_2020.contains(&key) {
             out.push((
                 kp,
                 format!("`{key}` is a JSON Schema 2020-12 (OpenAPI 3.1) keyword: not supported in OpenAPI 3.0"),
@@ -280,7 +284,7 @@ pub(crate) fn check_keys(root: &Value, pointer: &str, kind: Kind) -> Vec<(String
         } else if kind == Kind::Root && key == "webhooks" {
             out.push((kp, "`webhooks` is OpenAPI 3.1: not supported".to_owned()));
         } else {
-            let hint = match suggest(&key, kind.keys()) {
+            let hint = match suggest(key, kind.keys()) {
                 Some(s) => format!(" (did you mean `{s}`?)"),
                 None => String::new(),
             };
