@@ -501,7 +501,12 @@ fn emit_builder(api: &Api, type_name: &str, fields: &[Field], module: Module, re
         let id = ident(&f.rust_name);
         let (ty, into) = arg(api, &f.ty, module);
         let value = if into { quote!(value.into()) } else { quote!(value) };
-        let docs = doc_attrs(&[format!("Sets `{}`: {}", f.wire_name, first_paragraph(&f.docs))]);
+        let first = first_paragraph(&f.docs);
+        let docs = if first.is_empty() {
+            doc_attrs(&[format!("Sets `{}`.", f.wire_name)])
+        } else {
+            doc_attrs(&[format!("Sets `{}`: {first}", f.wire_name)])
+        };
         // The setter is named after the field; `add`, `sub`... look like operator methods.
         let allow =
             OPERATOR_METHODS.contains(&f.rust_name.as_str()).then(|| quote!(#[allow(clippy::should_implement_trait)]));
@@ -677,6 +682,8 @@ fn emit_pagination(api: &Api, name: &Ident, p: &Pagination) -> TokenStream {
         match (&f.ty, f.optional) {
             (TypeRef::Scalar, true) => quote!(#base.#id.as_ref().and_then(crate::runtime::Scalar::as_i64)),
             (TypeRef::Scalar, false) => quote!(#base.#id.as_i64()),
+            (TypeRef::I64, true) => quote!(#base.#id),
+            (TypeRef::I64, false) => quote!(Some(#base.#id)),
             (_, true) => quote!(#base.#id.map(i64::from)),
             (_, false) => quote!(Some(i64::from(#base.#id))),
         }
