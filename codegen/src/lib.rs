@@ -78,37 +78,62 @@ fn parse(source: &str, file: &str) -> Result<(serde_yaml::Value, openapiv3::Open
         Ok(Ok(spec)) => Ok((raw, spec)),
         Ok(Err(e)) => {
             let pointer = path_to_pointer(e.path());
-            let (pointer, hint) = hint(&raw, &pointer);
+            let (pointer, hint) = hint(&raw, &pointer, &e.inner().to_string());
             Err(located(&pointer, None, format!("not a valid OpenAPI 3.0 document: {}{hint}", e.inner())))
         }
         Err(_) => Err(located("", None, "the OpenAPI parser panicked on this document (please report)".into())),
     }
 }
 
-/// A more precise pointer and a hint for a typed-parse failure at `pointer`.
-fn hint(raw: &serde_yaml::Value, pointer: &str) -> (String, String) {
+/// A more precise pointer and a hint for a typed-parse failure at `pointer`: the first node in
+/// that subtree showing a typical mistake.
+fn hint(raw: &serde_yaml::Value, pointer: &str, error: &str) -> (String, String) {
+    fn walk(v: &serde_yaml::Value, pointer: &str, depth: usize, error: &str) -> Option<(String, String)> {
+        use serde_yaml::Value as V;
+        if depth > 64 {
+            return None;
+        }
+        match v {
+            V::Mapping(m) => {
+                if let Some(found) = mistake(m, pointer, error) {
+                    return Some(found);
+                }
+                m.iter().find_map(|(k, x)| walk(x, &diag::join(pointer, raw::key_text(k)?), depth + 1, error))
+            }
+            V::Sequence(s) => {
+                s.iter().enumerate().find_map(|(i, x)| walk(x, &diag::join(pointer, i), depth + 1, error))
+            }
+            _ => None,
+        }
+    }
+    raw::at(raw, pointer)
+        .and_then(|v| walk(v, pointer, 0, error))
+        .unwrap_or_else(|| (pointer.to_owned(), String::new()))
+}
+
+/// A typical mistake in the mapping at `pointer` that explains the parser's `error`.
+fn mistake(m: &serde_yaml::Mapping, pointer: &str, error: &str) -> Option<(String, String)> {
     use serde_yaml::Value as V;
-    let Some(V::Mapping(m)) = raw::at(raw, pointer) else { return (pointer.to_owned(), String::new()) };
     let get = |k: &str| m.get(k);
-    if let Some(V::Sequence(_)) = get("type") {
-        return (
+    if let (Some(V::Sequence(_)), true) = (get("type"), error.contains("sequence")) {
+        return Some((
             diag::join(pointer, "type"),
             " (`type` lists several types, as OpenAPI 3.1 allows: use one `type` plus `nullable: true`)".into(),
-        );
+        ));
     }
-    if let Some(V::Bool(_)) = get("required") {
+    if let (Some(V::Bool(_)), true) = (get("required"), error.contains("boolean")) {
         if get("name").is_none() {
-            return (
+            return Some((
                 diag::join(pointer, "required"),
                 " (in a schema, `required` lists the required property names; `required: true` is for parameters)"
                     .into(),
-            );
+            ));
         }
     }
-    if let Some(V::Sequence(_)) = get("items") {
-        return (diag::join(pointer, "items"), " (`items` must be one schema)".into());
+    if let (Some(V::Sequence(_)), true) = (get("items"), error.contains("sequence")) {
+        return Some((diag::join(pointer, "items"), " (`items` must be one schema)".into()));
     }
-    (pointer.to_owned(), String::new())
+    None
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {

@@ -385,7 +385,8 @@ impl<'a> Lowerer<'a> {
             self.err(
                 &join(pointer, "operationId"),
                 format!(
-                    "operationId `{operation_id}` becomes `{method_name}`, a hand-written `Client` method: rename the operation"
+                    "operationId `{operation_id}` becomes the method `{method_name}`, which `Client` already has \
+                     (hand-written): rename the operation"
                 ),
             );
             return None;
@@ -663,6 +664,16 @@ impl<'a> Lowerer<'a> {
         }
         if region_default && ty != TypeRef::String {
             self.err(pointer, "`x-client-default: region` needs a string field");
+            return None;
+        }
+        if rust_name == "new" && (!required || region_default) {
+            self.err(
+                pointer,
+                format!(
+                    "`{wire}` becomes the optional request field `new`, whose setter would collide with the \
+                     constructor `new`: give it `x-rust-name`"
+                ),
+            );
             return None;
         }
         Some(Field { wire_name: wire.to_owned(), rust_name, ty, required, nullable, region_default, location, docs })
@@ -1210,6 +1221,14 @@ impl<'a> Lowerer<'a> {
                 if self.containers > *containers {
                     *hit = true;
                     return Some(Lowered::plain(ty.clone()));
+                }
+                if let Some(alias) = use_pointer.strip_prefix("/components/schemas/").filter(|a| !a.contains('/')) {
+                    let alias = unescape(alias);
+                    self.err(
+                        use_pointer,
+                        format!("`$ref` cycle: `{alias}` refers to `{name}`, which refers back to `{alias}` without ever reaching a schema"),
+                    );
+                    return None;
                 }
                 self.err(
                     use_pointer,
@@ -2098,11 +2117,7 @@ impl<'a> Lowerer<'a> {
                  constructor `{owner}::new`: give it `x-rust-name`"
             )
         };
-        for o in operations {
-            for f in o.fields.iter().filter(|f| f.rust_name == "new" && f.optional_in_request()) {
-                bad.push((o.pointer.clone(), msg(&o.request_type, &f.wire_name)));
-            }
-        }
+        let _ = operations; // request fields are checked in `make_field`
         for t in self.types.values().filter(|t| t.request_side) {
             if let TypeKind::Struct(fields) = &t.kind {
                 for f in fields.iter().filter(|f| f.rust_name == "new" && f.optional_in_model()) {
