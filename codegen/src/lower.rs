@@ -1969,8 +1969,10 @@ impl<'a> Lowerer<'a> {
                     );
                     return None;
                 }
-                let base = own(&a.properties, &a.required);
-                Some(self.merge_all_of(&a.all_of, pointer, owner, chain, base))
+                // Members first (the "base" they usually are), then the schema's own properties.
+                let merged = self.merge_all_of(&a.all_of, pointer, owner, chain, Shape::default());
+                let own = own(&a.properties, &a.required);
+                Some(self.merge_into(merged, own))
             }
             _ => None,
         }
@@ -2009,23 +2011,30 @@ impl<'a> Lowerer<'a> {
                 self.err(&mp, "an `allOf` member must be an object (or a reference to one) to be merged");
                 continue;
             };
-            for p in shape.props {
-                match acc.props.iter().find(|q| q.name == p.name) {
-                    Some(q) if q.schema == p.schema => {}
-                    Some(q) => {
-                        let msg = format!(
-                            "property `{}` is also defined at {} with a different schema: `allOf` members must agree",
-                            p.name, q.pointer
-                        );
-                        self.err(&p.pointer, msg);
-                    }
-                    None => acc.props.push(p),
+            acc = self.merge_into(acc, shape);
+        }
+        acc
+    }
+
+    /// Adds `shape`'s properties and required names to `acc`; a property both define must have
+    /// the same schema.
+    fn merge_into(&mut self, mut acc: Shape<'a>, shape: Shape<'a>) -> Shape<'a> {
+        for p in shape.props {
+            match acc.props.iter().find(|q| q.name == p.name) {
+                Some(q) if q.schema == p.schema => {}
+                Some(q) => {
+                    let msg = format!(
+                        "property `{}` is also defined at {} with a different schema: `allOf` members must agree",
+                        p.name, q.pointer
+                    );
+                    self.err(&p.pointer, msg);
                 }
+                None => acc.props.push(p),
             }
-            for r in shape.required {
-                if !acc.required.iter().any(|(q, _)| *q == r.0) {
-                    acc.required.push(r);
-                }
+        }
+        for r in shape.required {
+            if !acc.required.iter().any(|(q, _)| *q == r.0) {
+                acc.required.push(r);
             }
         }
         acc

@@ -422,7 +422,8 @@ fn run_shard(shard: u32) {
     let config = ProptestConfig {
         cases: cases().div_ceil(SHARDS),
         max_shrink_iters: 2_000,
-        source_file: Some(file!()),
+        // A failure prints its minimal mutation list; nothing is written next to the sources.
+        failure_persistence: None,
         ..ProptestConfig::default()
     };
     // `TestRunner::new` (unlike the `proptest!` macro) does not re-read `PROPTEST_CASES`, which
