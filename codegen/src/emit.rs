@@ -59,9 +59,15 @@ pub fn validate(api: &Api) -> Result<(), Error> {
         check(methods.insert(&op.method_name), &|| format!("method `{}` twice", op.method_name));
         check(type_names.insert(&op.request_type), &|| format!("type `{}` twice", op.request_type));
         check(refs_ok(api, &op.output), &|| format!("output of `{}` names an undefined type", op.operation_id));
+        check(matches!(op.method, Method::Get | Method::Post), &|| {
+            format!("`{}` uses {}, which `runtime::HttpMethod` does not have", op.operation_id, op.method.as_str())
+        });
         let mut fields = BTreeSet::new();
         for f in &op.fields {
-            check(is_ident(&f.rust_name) && f.rust_name != "new", &|| format!("field `{}`", f.rust_name));
+            check(is_ident(&f.rust_name), &|| format!("field `{}`", f.rust_name));
+            check(!(f.rust_name == "new" && f.optional_in_request()), &|| {
+                format!("setter `new` of `{}` collides with the constructor", op.request_type)
+            });
             check(fields.insert(&f.rust_name), &|| format!("field `{}` twice in `{}`", f.rust_name, op.request_type));
             check(refs_ok(api, &f.ty), &|| format!("field `{}` names an undefined type", f.rust_name));
         }
@@ -110,6 +116,32 @@ pub fn validate(api: &Api) -> Result<(), Error> {
                     check(is_ident(&v.rust_name) && v.rust_name != "Unknown", &|| format!("variant `{}`", v.rust_name));
                     check(seen.insert(&v.rust_name), &|| format!("variant `{}` twice in `{name}`", v.rust_name));
                 }
+            }
+        }
+    }
+    // A struct may contain itself only through a `Vec` or a map (anything else has infinite size).
+    fn direct(api: &Api, name: &str) -> Vec<String> {
+        match api.types.get(name).map(|t| &t.kind) {
+            Some(TypeKind::Struct(fields)) => fields
+                .iter()
+                .filter_map(|f| match &f.ty {
+                    TypeRef::Named(n) => Some(n.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+    for start in api.types.keys() {
+        let mut seen = BTreeSet::new();
+        let mut stack = direct(api, start);
+        while let Some(n) = stack.pop() {
+            if &n == start {
+                problems.push(format!("`{start}` contains itself without a `Vec` or map in between"));
+                break;
+            }
+            if seen.insert(n.clone()) {
+                stack.extend(direct(api, &n));
             }
         }
     }

@@ -92,3 +92,46 @@ fn long_reference_chains_terminate() {
     // Accepted or rejected, but answered.
     let _ = ctyun_image_codegen::check_str(&spec, "chain.yaml");
 }
+
+/// IR built or edited outside `lower` (e.g. by a tool) is checked before emission: a bad
+/// identifier, an undefined type, a verb the runtime lacks or a self-containing struct is an
+/// `Error::Internal`, never a panic in `Ident::new` or code that does not compile.
+#[test]
+fn emit_validates_the_ir_it_is_given() {
+    use ctyun_image_codegen::ir::{Method, TypeKind, TypeRef};
+    let source = include_str!("fixtures/shapes/spec.yaml");
+    let api = ctyun_image_codegen::check_str(source, "shapes.yaml").unwrap();
+    ctyun_image_codegen::emit::emit(&api, "shapes.yaml").unwrap();
+    let breakages: Vec<(&str, Box<dyn Fn(&mut ctyun_image_codegen::ir::Api)>)> = vec![
+        ("keyword field", Box::new(|a| a.operations[0].fields[0].rust_name = "type".into())),
+        ("not an identifier", Box::new(|a| a.operations[0].method_name = "get-widget".into())),
+        ("empty name", Box::new(|a| a.operations[0].request_type = String::new())),
+        ("undefined type", Box::new(|a| a.operations[0].output = TypeRef::Named("Nope".into()))),
+        ("PUT", Box::new(|a| a.operations[0].method = Method::Put)),
+        ("hand-written method", Box::new(|a| a.operations[0].method_name = "send".into())),
+        (
+            "self-containing struct",
+            Box::new(|a| {
+                if let Some(TypeKind::Struct(f)) = a.types.get_mut("Label").map(|t| &mut t.kind) {
+                    f[0].ty = TypeRef::Named("Label".into());
+                }
+            }),
+        ),
+        (
+            "variant",
+            Box::new(|a| {
+                if let Some(TypeKind::StringEnum(v)) = a.types.get_mut("Color").map(|t| &mut t.kind) {
+                    v[0].rust_name = "9lives".into();
+                }
+            }),
+        ),
+    ];
+    for (what, breakage) in breakages {
+        let mut bad = api.clone();
+        breakage(&mut bad);
+        match ctyun_image_codegen::emit::emit(&bad, "shapes.yaml") {
+            Err(ctyun_image_codegen::Error::Internal(m)) => assert!(m.contains("cannot be emitted"), "{what}: {m}"),
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+}
