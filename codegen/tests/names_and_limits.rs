@@ -102,7 +102,8 @@ fn emit_validates_the_ir_it_is_given() {
     let source = include_str!("fixtures/shapes/spec.yaml");
     let api = ctyun_image_codegen::check_str(source, "shapes.yaml").unwrap();
     ctyun_image_codegen::emit::emit(&api, "shapes.yaml").unwrap();
-    let breakages: Vec<(&str, Box<dyn Fn(&mut ctyun_image_codegen::ir::Api)>)> = vec![
+    type Breakage = Box<dyn Fn(&mut ctyun_image_codegen::ir::Api)>;
+    let breakages: Vec<(&str, Breakage)> = vec![
         ("keyword field", Box::new(|a| a.operations[0].fields[0].rust_name = "type".into())),
         ("not an identifier", Box::new(|a| a.operations[0].method_name = "get-widget".into())),
         ("empty name", Box::new(|a| a.operations[0].request_type = String::new())),
