@@ -226,7 +226,7 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             if !path.starts_with('/') {
-                self.err(&pointer, "a path must start with `/`");
+                self.err(&pointer, "a path must start with `/`: write `/v4/...`");
                 continue;
             }
             if let Some(c) = path.chars().find(|c| !c.is_ascii_alphanumeric() && !"/-._~!$&'()*+,;=:@%".contains(*c)) {
@@ -392,7 +392,10 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         if !op.callbacks.is_empty() {
-            self.err(&join(pointer, "callbacks"), "`callbacks` are not supported");
+            self.err(
+                &join(pointer, "callbacks"),
+                "`callbacks` are not supported: remove them (the client does not receive requests)",
+            );
         }
         if !op.servers.is_empty() {
             self.err(
@@ -475,7 +478,13 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
                 Parameter::Cookie { .. } => {
-                    self.err(&join(&pp, "in"), format!("cookie parameter `{}` is not supported", data.name));
+                    self.err(
+                        &join(&pp, "in"),
+                        format!(
+                            "cookie parameter `{}` is not supported: pass the value in the query or body",
+                            data.name
+                        ),
+                    );
                     continue;
                 }
             }
@@ -880,7 +889,7 @@ impl<'a> Lowerer<'a> {
         self.keys(&mp, Kind::MediaType);
         let sp = join(&mp, "schema");
         let Some(schema) = &mt.schema else {
-            self.err(&mp, "missing `schema`");
+            self.err(&mp, "missing `schema`: add `schema: <the envelope allOf>`");
             return None;
         };
         self.keys(&sp, Kind::Schema);
@@ -1369,7 +1378,7 @@ impl<'a> Lowerer<'a> {
                     return Some(l);
                 }
                 if all_of.is_empty() {
-                    self.err(&join(pointer, "allOf"), "an empty `allOf`");
+                    self.err(&join(pointer, "allOf"), "an empty `allOf`: list at least one schema, or remove it");
                     return None;
                 }
                 self.object_type(schema, pointer, name)?;
@@ -1400,7 +1409,10 @@ impl<'a> Lowerer<'a> {
                     self.keys(&join(&join(pointer, "oneOf"), i), Kind::Schema);
                     if let ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(st)), .. }) = m {
                         if !st.enumeration.is_empty() {
-                            self.err(&join(&join(pointer, "oneOf"), i), "`enum` inside `oneOf` is not supported");
+                            self.err(
+                                &join(&join(pointer, "oneOf"), i),
+                                "`enum` inside `oneOf` is not supported: use a string enum instead of the `oneOf`",
+                            );
                             return None;
                         }
                     }
@@ -1415,7 +1427,10 @@ impl<'a> Lowerer<'a> {
                 return None;
             }
             SchemaKind::Not { .. } => {
-                self.err(&join(pointer, "not"), "`not` is not supported");
+                self.err(
+                    &join(pointer, "not"),
+                    "`not` is not supported: describe the allowed values positively (`enum`, `pattern`, bounds)",
+                );
                 return None;
             }
             SchemaKind::Any(a) => {
@@ -1522,14 +1537,17 @@ impl<'a> Lowerer<'a> {
                 }
                 Type::Boolean(bt) => {
                     if !bt.enumeration.is_empty() {
-                        self.err(&join(pointer, "enum"), "`enum` on a boolean is not supported");
+                        self.err(
+                            &join(pointer, "enum"),
+                            "`enum` on a boolean is not supported: remove it and say which value in `description`",
+                        );
                         return None;
                     }
                     (TypeRef::Bool, vec![])
                 }
                 Type::Array(at) => {
                     let Some(items) = &at.items else {
-                        self.err(pointer, "an array needs `items`");
+                        self.err(pointer, "an array needs `items`: add `items: <schema>`");
                         return None;
                     };
                     self.containers += 1;
@@ -1649,7 +1667,7 @@ impl<'a> Lowerer<'a> {
             keys.iter().filter(|k| TYPED.contains(&k.as_str()) && !allowed.contains(&k.as_str())).collect();
         if let Some(t) = a.typ.as_deref() {
             if let Some(k) = foreign.first() {
-                self.err(&join(pointer, k), format!("`{k}` does not apply to `type: {t}`"));
+                self.err(&join(pointer, k), format!("`{k}` does not apply to `type: {t}`: remove it, or fix `type`"));
                 return;
             }
             // Right keywords, wrong values: enum members or bounds of the wrong type.
@@ -1662,7 +1680,10 @@ impl<'a> Lowerer<'a> {
                     _ => false,
                 };
                 if !ok {
-                    self.err(&join(&join(pointer, "enum"), i), format!("enum value `{}` is not a {t}", compact(v)));
+                    self.err(
+                        &join(&join(pointer, "enum"), i),
+                        format!("enum value `{}` is not a {t}: quote it, or fix `type`", compact(v)),
+                    );
                     return;
                 }
             }
@@ -1674,7 +1695,10 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
-            self.err(pointer, format!("a schema of `type: {t}` that could not be understood"));
+            self.err(
+                pointer,
+                format!("a schema of `type: {t}` that could not be understood: check its keywords against `type`"),
+            );
             return;
         }
         // No `type`.
@@ -1689,8 +1713,10 @@ impl<'a> Lowerer<'a> {
             return;
         }
         match keys.iter().find(|k| TYPED.contains(&k.as_str())) {
-            Some(k) => self.err(&join(pointer, k), format!("a schema with `{k}` needs a `type`")),
-            None => self.err(pointer, "a schema that could not be understood"),
+            Some(k) => {
+                self.err(&join(pointer, k), format!("a schema with `{k}` needs a `type`: add the `type` it constrains"))
+            }
+            None => self.err(pointer, "a schema that could not be understood: give it a `type`"),
         }
     }
 
@@ -1726,7 +1752,10 @@ impl<'a> Lowerer<'a> {
                 TypeRef::Vec(_) => "an array".to_owned(),
                 _ => "an object".to_owned(),
             };
-            self.err(&join(pointer, "default"), format!("`default: {}` is not {what}", compact(d)));
+            self.err(
+                &join(pointer, "default"),
+                format!("`default: {}` is not {what}: fix the default or the type", compact(d)),
+            );
         }
     }
 
@@ -1856,7 +1885,10 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         if variants.is_empty() {
-            self.err(&join(pointer, "enum"), "an enum needs at least one non-null value");
+            self.err(
+                &join(pointer, "enum"),
+                "an enum needs at least one non-null value: list the values, or remove `enum`",
+            );
             return None;
         }
         let docs = self.type_docs(schema);
@@ -1910,7 +1942,10 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         if variants.is_empty() {
-            self.err(&join(pointer, "enum"), "an enum needs at least one non-null value");
+            self.err(
+                &join(pointer, "enum"),
+                "an enum needs at least one non-null value: list the values, or remove `enum`",
+            );
             return None;
         }
         let docs = self.type_docs(schema);
@@ -2043,7 +2078,7 @@ impl<'a> Lowerer<'a> {
     fn check_required(&mut self, shape: &Shape<'_>) {
         for (r, rp) in &shape.required {
             if !shape.props.iter().any(|p| p.name == *r) {
-                self.err(rp, format!("required property `{r}` is not defined in `properties`"));
+                self.err(rp, format!("required property `{r}` is not defined in `properties`: define it, or remove it from `required`"));
             }
         }
     }

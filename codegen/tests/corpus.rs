@@ -24,7 +24,7 @@ const CASES: &[Case] = &[
     (
         "bad_default",
         &[
-            ("/components/schemas/Thing/properties/size/default", 49, "`default: large` is not an int32 integer"),
+            ("/components/schemas/Thing/properties/size/default", 49, "`default: large` is not an int32 integer: fix the default or the type"),
         ],
     ),
     (
@@ -138,7 +138,7 @@ const CASES: &[Case] = &[
     (
         "required_not_defined",
         &[
-            ("/components/schemas/Thing/required", 42, "required property `name` is not defined in `properties`"),
+            ("/components/schemas/Thing/required", 42, "required property `name` is not defined in `properties`: define it, or remove it from `required`"),
         ],
     ),
     (
