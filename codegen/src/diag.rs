@@ -72,10 +72,42 @@ pub fn join(pointer: &str, token: impl fmt::Display) -> String {
 /// Finds the 1-based line of the node a JSON pointer designates in block-style YAML.
 ///
 /// Walks the text by indentation; flow collections (`[a, b]`, `{a: b}`) are not entered, so a
-/// pointer into one resolves to the line that opens it. Returns the deepest line found.
+/// pointer into one resolves to the line that opens it. Returns the deepest line found: the
+/// first line of content for the root (`""`) or when not even the first token is found. `None`
+/// only for a document without content.
 pub fn locate(source: &str, pointer: &str) -> Option<usize> {
+    Locator::new(source).locate(pointer)
+}
+
+/// [`locate`] for many pointers into one document (splits the text into lines once).
+#[derive(Debug)]
+pub struct Locator<'s> {
+    lines: Vec<&'s str>,
+    root: Option<usize>,
+}
+
+impl<'s> Locator<'s> {
+    /// Indexes `source`.
+    pub fn new(source: &'s str) -> Self {
+        let lines: Vec<&str> = source.lines().collect();
+        let root = lines
+            .iter()
+            .position(|l| {
+                let t = l.trim_start();
+                !t.is_empty() && !t.starts_with('#') && t != "---"
+            })
+            .map(|i| i + 1);
+        Locator { lines, root }
+    }
+
+    /// See [`locate`].
+    pub fn locate(&self, pointer: &str) -> Option<usize> {
+        locate_in(&self.lines, pointer).or(self.root)
+    }
+}
+
+fn locate_in(lines: &[&str], pointer: &str) -> Option<usize> {
     let tokens: Vec<String> = pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
-    let lines: Vec<&str> = source.lines().collect();
     let mut start = 0usize;
     let mut parent_indent: isize = -1;
     let mut found: Option<usize> = None;
@@ -176,6 +208,10 @@ mod tests {
         assert_eq!(locate(Y, "/components/schemas/A/type"), Some(15));
         // Unknown tail: the deepest known ancestor.
         assert_eq!(locate(Y, "/components/schemas/A/properties/z"), Some(14));
-        assert_eq!(locate(Y, "/nope"), None);
+        // Root, and pointers whose first token is not found: the first line of content.
+        assert_eq!(locate(Y, ""), Some(1));
+        assert_eq!(locate(Y, "/nope"), Some(1));
+        assert_eq!(locate("# c\n\nopenapi: 3.0.3\n", ""), Some(3));
+        assert_eq!(locate("", ""), None);
     }
 }

@@ -4,8 +4,11 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use std::collections::BTreeSet;
+
 use crate::diag::Error;
 use crate::ir::*;
+use crate::names::{is_ident, is_snake_ident, CLIENT_METHODS, OPERATOR_METHODS, PRELUDE_TYPES};
 
 /// One generated file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,21 +19,143 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
+/// An identifier. [`validate`] has checked every name that reaches here; a name that still is
+/// not an identifier (a bug) yields a placeholder that fails to compile instead of a panic in
+/// `Ident::new`.
 fn ident(s: &str) -> Ident {
-    Ident::new(s, Span::call_site())
+    if is_ident(s) {
+        Ident::new(s, Span::call_site())
+    } else {
+        Ident::new("__invalid_identifier_generator_bug", Span::call_site())
+    }
 }
 
-/// `#[doc = "..."]` attributes, one per line, paragraphs separated by an empty line.
-fn doc_attrs(paragraphs: &[String]) -> TokenStream {
-    let mut lines: Vec<String> = Vec::new();
-    for (i, p) in paragraphs.iter().filter(|p| !p.trim().is_empty()).enumerate() {
-        if i > 0 {
-            lines.push(String::new());
+/// Checks that the IR can be emitted: every name is a Rust identifier, every named type exists,
+/// no two items of one namespace share a name. `lower` guarantees all of this for IR it builds;
+/// this guards IR built or edited elsewhere, and turns a generator bug into an error instead of
+/// invalid code or a panic.
+pub fn validate(api: &Api) -> Result<(), Error> {
+    let mut problems: Vec<String> = Vec::new();
+    let mut check = |ok: bool, what: &dyn Fn() -> String| {
+        if !ok {
+            problems.push(what());
         }
-        for l in p.lines() {
-            lines.push(l.trim_end().to_owned());
+    };
+    fn refs_ok(api: &Api, t: &TypeRef) -> bool {
+        match t {
+            TypeRef::Named(n) => api.types.contains_key(n),
+            TypeRef::Vec(i) | TypeRef::Map(i) => refs_ok(api, i),
+            _ => true,
         }
     }
+    let mut methods: BTreeSet<&str> = BTreeSet::new();
+    let mut type_names: BTreeSet<&str> = api.types.keys().map(String::as_str).collect();
+    for op in &api.operations {
+        check(is_snake_ident(&op.method_name), &|| format!("method name `{}`", op.method_name));
+        check(is_ident(&op.request_type), &|| format!("request type `{}`", op.request_type));
+        check(!CLIENT_METHODS.contains(&op.method_name.as_str()), &|| {
+            format!("method `{}` is hand-written", op.method_name)
+        });
+        check(methods.insert(&op.method_name), &|| format!("method `{}` twice", op.method_name));
+        check(type_names.insert(&op.request_type), &|| format!("type `{}` twice", op.request_type));
+        check(refs_ok(api, &op.output), &|| format!("output of `{}` names an undefined type", op.operation_id));
+        check(matches!(op.method, Method::Get | Method::Post), &|| {
+            format!("`{}` uses {}, which `runtime::HttpMethod` does not have", op.operation_id, op.method.as_str())
+        });
+        let mut fields = BTreeSet::new();
+        for f in &op.fields {
+            check(is_ident(&f.rust_name), &|| format!("field `{}`", f.rust_name));
+            check(!(f.rust_name == "new" && f.optional_in_request()), &|| {
+                format!("setter `new` of `{}` collides with the constructor", op.request_type)
+            });
+            check(fields.insert(&f.rust_name), &|| format!("field `{}` twice in `{}`", f.rust_name, op.request_type));
+            check(refs_ok(api, &f.ty), &|| format!("field `{}` names an undefined type", f.rust_name));
+        }
+        if let Some(p) = &op.pagination {
+            for f in [Some(&p.page), Some(&p.size), Some(&p.items), p.total_pages.as_ref(), p.total_count.as_ref()]
+                .into_iter()
+                .flatten()
+            {
+                check(is_ident(&f.rust_name), &|| format!("pagination field `{}`", f.rust_name));
+            }
+        }
+    }
+    for w in &api.waiters {
+        check(is_snake_ident(&w.method_name), &|| format!("waiter method `{}`", w.method_name));
+        check(methods.insert(&w.method_name), &|| format!("method `{}` twice", w.method_name));
+        check(is_ident(&w.const_name), &|| format!("waiter static `{}`", w.const_name));
+        check(is_ident(&w.request_type), &|| format!("waiter request type `{}`", w.request_type));
+    }
+    for (name, t) in &api.types {
+        check(is_ident(name) && name == &t.name, &|| format!("type name `{name}`"));
+        check(!PRELUDE_TYPES.contains(&name.as_str()), &|| format!("type `{name}` shadows the prelude"));
+        match &t.kind {
+            TypeKind::Struct(fields) => {
+                let mut seen = BTreeSet::new();
+                for f in fields {
+                    check(is_ident(&f.rust_name), &|| format!("field `{}` of `{name}`", f.rust_name));
+                    check(seen.insert(&f.rust_name), &|| format!("field `{}` twice in `{name}`", f.rust_name));
+                    check(refs_ok(api, &f.ty), &|| {
+                        format!("field `{}` of `{name}` names an undefined type", f.rust_name)
+                    });
+                    check(!(t.request_side && f.rust_name == "new" && f.optional_in_model()), &|| {
+                        format!("setter `new` of `{name}` collides with the constructor")
+                    });
+                }
+            }
+            TypeKind::StringEnum(vs) => {
+                let mut seen = BTreeSet::new();
+                for v in vs {
+                    check(is_ident(&v.rust_name) && v.rust_name != "Unknown", &|| format!("variant `{}`", v.rust_name));
+                    check(seen.insert(&v.rust_name), &|| format!("variant `{}` twice in `{name}`", v.rust_name));
+                }
+            }
+            TypeKind::IntEnum(vs) => {
+                let mut seen = BTreeSet::new();
+                for v in vs {
+                    check(is_ident(&v.rust_name) && v.rust_name != "Unknown", &|| format!("variant `{}`", v.rust_name));
+                    check(seen.insert(&v.rust_name), &|| format!("variant `{}` twice in `{name}`", v.rust_name));
+                }
+            }
+        }
+    }
+    // A struct may contain itself only through a `Vec` or a map (anything else has infinite size).
+    fn direct(api: &Api, name: &str) -> Vec<String> {
+        match api.types.get(name).map(|t| &t.kind) {
+            Some(TypeKind::Struct(fields)) => fields
+                .iter()
+                .filter_map(|f| match &f.ty {
+                    TypeRef::Named(n) => Some(n.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+    for start in api.types.keys() {
+        let mut seen = BTreeSet::new();
+        let mut stack = direct(api, start);
+        while let Some(n) = stack.pop() {
+            if &n == start {
+                problems.push(format!("`{start}` contains itself without a `Vec` or map in between"));
+                break;
+            }
+            if seen.insert(n.clone()) {
+                stack.extend(direct(api, &n));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Internal(format!("the IR cannot be emitted: {}", problems.join("; "))))
+    }
+}
+
+/// `#[doc = "..."]` attributes, one per line, paragraphs separated by an empty line; Markdown
+/// sanitized for rustdoc and clippy ([`crate::docs`]).
+fn doc_attrs(paragraphs: &[String]) -> TokenStream {
+    let lines = crate::docs::doc_lines(paragraphs);
     let attrs = lines.iter().map(|l| {
         let text = if l.is_empty() { String::new() } else { format!(" {l}") };
         quote!(#[doc = #text])
@@ -135,6 +260,7 @@ fn render(spec_label: &str, tokens: TokenStream) -> Result<String, Error> {
 
 /// Emits all files.
 pub fn emit(api: &Api, spec_label: &str) -> Result<Vec<GeneratedFile>, Error> {
+    validate(api)?;
     let mut files = vec![
         GeneratedFile { path: "mod.rs".into(), contents: render(spec_label, emit_root(api, spec_label))? },
         GeneratedFile {
@@ -407,9 +533,18 @@ fn emit_builder(api: &Api, type_name: &str, fields: &[Field], module: Module, re
         let id = ident(&f.rust_name);
         let (ty, into) = arg(api, &f.ty, module);
         let value = if into { quote!(value.into()) } else { quote!(value) };
-        let docs = doc_attrs(&[format!("Sets `{}`: {}", f.wire_name, first_paragraph(&f.docs))]);
+        let first = first_paragraph(&f.docs);
+        let docs = if first.is_empty() {
+            doc_attrs(&[format!("Sets `{}`.", f.wire_name)])
+        } else {
+            doc_attrs(&[format!("Sets `{}`: {first}", f.wire_name)])
+        };
+        // The setter is named after the field; `add`, `sub`... look like operator methods.
+        let allow =
+            OPERATOR_METHODS.contains(&f.rust_name.as_str()).then(|| quote!(#[allow(clippy::should_implement_trait)]));
         quote! {
             #docs
+            #allow
             pub fn #id(mut self, value: #ty) -> Self {
                 self.#id = Some(#value);
                 self
@@ -579,6 +714,8 @@ fn emit_pagination(api: &Api, name: &Ident, p: &Pagination) -> TokenStream {
         match (&f.ty, f.optional) {
             (TypeRef::Scalar, true) => quote!(#base.#id.as_ref().and_then(crate::runtime::Scalar::as_i64)),
             (TypeRef::Scalar, false) => quote!(#base.#id.as_i64()),
+            (TypeRef::I64, true) => quote!(#base.#id),
+            (TypeRef::I64, false) => quote!(Some(#base.#id)),
             (_, true) => quote!(#base.#id.map(i64::from)),
             (_, false) => quote!(Some(i64::from(#base.#id))),
         }

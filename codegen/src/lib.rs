@@ -9,10 +9,12 @@
 
 pub mod diag;
 pub mod diff;
+pub mod docs;
 pub mod emit;
 pub mod ir;
 mod lower;
 pub mod names;
+mod raw;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -26,20 +28,114 @@ pub const MANIFEST: &str = ".generated-files";
 
 /// Parses spec text. `file` labels diagnostics.
 pub fn load(source: &str, file: &str) -> Result<openapiv3::OpenAPI, Error> {
-    let located = |pointer: String, line: Option<usize>, message: String| {
-        Error::Spec(vec![Diagnostic { file: file.to_owned(), pointer, line, message }])
+    parse(source, file).map(|(_, spec)| spec)
+}
+
+/// Parses spec text once into plain YAML (kept for the checks the typed model cannot make) and
+/// the typed OpenAPI model.
+fn parse(source: &str, file: &str) -> Result<(serde_yaml::Value, openapiv3::OpenAPI), Error> {
+    let located = |pointer: &str, line: Option<usize>, message: String| {
+        let line = line.or_else(|| diag::locate(source, pointer)).or(Some(1));
+        Error::Spec(vec![Diagnostic { file: file.to_owned(), pointer: pointer.to_owned(), line, message }])
     };
-    // Syntax first, so YAML errors get their line even where the typed parse would not.
-    if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(source) {
+    // Syntax first, so YAML errors get their line.
+    let raw: serde_yaml::Value = serde_yaml::from_str(source).map_err(|e| {
         let line = e.location().map(|l| l.line());
-        return Err(located(String::new(), line, format!("invalid YAML: {e}")));
+        located("", line, format!("invalid YAML: {e}"))
+    })?;
+    // The version next: a 3.1 or 2.0 document fails the 3.0 model with a less helpful message.
+    match raw.get("openapi") {
+        _ if !raw.is_mapping() => {
+            return Err(located("", None, "the document must be a YAML mapping with `openapi: 3.0.x`".into()))
+        }
+        Some(serde_yaml::Value::String(v)) if v.starts_with("3.0") => {}
+        Some(serde_yaml::Value::String(v)) => {
+            return Err(located(
+                "/openapi",
+                None,
+                format!("OpenAPI version `{v}` is not supported: this generator reads OpenAPI 3.0.x"),
+            ))
+        }
+        Some(_) => {
+            return Err(located(
+                "/openapi",
+                None,
+                "`openapi` must be a string: quote the version (`openapi: \"3.0.3\"`)".into(),
+            ))
+        }
+        None => {
+            return Err(located(
+                "",
+                None,
+                "missing `openapi: 3.0.x` at the top level (Swagger 2.0 documents are not supported)".into(),
+            ))
+        }
     }
-    let de = serde_yaml::Deserializer::from_str(source);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
-        let line = e.inner().location().map(|l| l.line()).or_else(|| diag::locate(source, &pointer));
-        located(pointer, line, format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
-    })
+    // `openapiv3` asserts an invariant in its `$ref` parsing; never let a dependency's panic
+    // escape as ours.
+    let typed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw)
+    }));
+    match typed {
+        Ok(Ok(spec)) => Ok((raw, spec)),
+        Ok(Err(e)) => {
+            let pointer = path_to_pointer(e.path());
+            let (pointer, hint) = hint(&raw, &pointer, &e.inner().to_string());
+            Err(located(&pointer, None, format!("not a valid OpenAPI 3.0 document: {}{hint}", e.inner())))
+        }
+        Err(_) => Err(located("", None, "the OpenAPI parser panicked on this document (please report)".into())),
+    }
+}
+
+/// A more precise pointer and a hint for a typed-parse failure at `pointer`: the first node in
+/// that subtree showing a typical mistake.
+fn hint(raw: &serde_yaml::Value, pointer: &str, error: &str) -> (String, String) {
+    fn walk(v: &serde_yaml::Value, pointer: &str, depth: usize, error: &str) -> Option<(String, String)> {
+        use serde_yaml::Value as V;
+        if depth > 64 {
+            return None;
+        }
+        match v {
+            V::Mapping(m) => {
+                if let Some(found) = mistake(m, pointer, error) {
+                    return Some(found);
+                }
+                m.iter().find_map(|(k, x)| walk(x, &diag::join(pointer, raw::key_text(k)?), depth + 1, error))
+            }
+            V::Sequence(s) => {
+                s.iter().enumerate().find_map(|(i, x)| walk(x, &diag::join(pointer, i), depth + 1, error))
+            }
+            _ => None,
+        }
+    }
+    raw::at(raw, pointer)
+        .and_then(|v| walk(v, pointer, 0, error))
+        .unwrap_or_else(|| (pointer.to_owned(), String::new()))
+}
+
+/// A typical mistake in the mapping at `pointer` that explains the parser's `error`.
+fn mistake(m: &serde_yaml::Mapping, pointer: &str, error: &str) -> Option<(String, String)> {
+    use serde_yaml::Value as V;
+    let get = |k: &str| m.get(k);
+    if let (Some(V::Sequence(_)), true) = (get("type"), error.contains("sequence")) {
+        return Some((
+            diag::join(pointer, "type"),
+            " (`type` lists several types, as OpenAPI 3.1 allows: use one `type` plus `nullable: true`)".into(),
+        ));
+    }
+    if let (Some(V::Bool(_)), true) = (get("required"), error.contains("boolean")) {
+        if get("name").is_none() {
+            return Some((
+                diag::join(pointer, "required"),
+                " (in a schema, `required` lists the required property names; `required: true` is for parameters)"
+                    .into(),
+            ));
+        }
+    }
+    if let (Some(V::Sequence(_)), true) = (get("items"), error.contains("sequence")) {
+        return Some((diag::join(pointer, "items"), " (`items` must be one schema)".into()));
+    }
+    None
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
@@ -56,15 +152,22 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-/// Validates and lowers a parsed spec into the IR.
+/// Validates and lowers a parsed spec into the IR. `source` is the text `spec` was parsed from
+/// (for lines, and for the checks of keys the typed model drops).
 pub fn lower(spec: &openapiv3::OpenAPI, source: &str, file: &str) -> Result<ir::Api, Error> {
-    lower::Lowerer::new(spec, file, source).lower().map_err(Error::Spec)
+    let raw: serde_yaml::Value = serde_yaml::from_str(source).unwrap_or(serde_yaml::Value::Null);
+    lower::Lowerer::new(spec, &raw, file, source).lower().map_err(Error::Spec)
+}
+
+/// Spec text → IR: parse and validate, without emitting code.
+pub fn check_str(source: &str, file: &str) -> Result<ir::Api, Error> {
+    let (raw, spec) = parse(source, file)?;
+    lower::Lowerer::new(&spec, &raw, file, source).lower().map_err(Error::Spec)
 }
 
 /// Spec text → generated files, all in memory.
 pub fn generate_from_str(source: &str, file: &str) -> Result<Vec<GeneratedFile>, Error> {
-    let spec = load(source, file)?;
-    let api = lower(&spec, source, file)?;
+    let api = check_str(source, file)?;
     emit::emit(&api, file)
 }
 
@@ -73,6 +176,13 @@ pub fn generate(spec_path: &Path, label: &str) -> Result<Vec<GeneratedFile>, Err
     let source =
         fs::read_to_string(spec_path).map_err(|e| Error::Io { path: spec_path.display().to_string(), source: e })?;
     generate_from_str(&source, label)
+}
+
+/// `cargo xtask codegen`: generates `spec_path` and writes the result into `out_dir`. Nothing
+/// is written unless generation succeeded; see [`write_files`]. Returns the paths that changed.
+pub fn regenerate(spec_path: &Path, label: &str, out_dir: &Path) -> Result<Vec<String>, Error> {
+    let files = generate(spec_path, label)?;
+    write_files(out_dir, &files)
 }
 
 /// Files under `out_dir` whose contents differ from `files`, plus orphans (listed in the
@@ -117,6 +227,10 @@ fn manifest_text(files: &[GeneratedFile]) -> String {
 
 /// Writes `files` into `out_dir`: each through a temporary file and a rename, then deletes
 /// orphans listed in the previous manifest. Returns the paths that changed.
+///
+/// All-or-nothing: every file is staged before the first rename; if a rename fails, the files
+/// already replaced get their previous contents back and the staged files are removed, so the
+/// directory is as it was.
 pub fn write_files(out_dir: &Path, files: &[GeneratedFile]) -> Result<Vec<String>, Error> {
     let io = |path: &Path, e: std::io::Error| Error::Io { path: path.display().to_string(), source: e };
     fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
@@ -128,22 +242,35 @@ pub fn write_files(out_dir: &Path, files: &[GeneratedFile]) -> Result<Vec<String
     let mut changed = Vec::new();
     for f in &all {
         let target = out_dir.join(&f.path);
-        if fs::read_to_string(&target).ok().as_deref() == Some(f.contents.as_str()) {
+        let old = fs::read(&target).ok();
+        if old.as_deref() == Some(f.contents.as_bytes()) {
             continue;
         }
         let tmp = out_dir.join(format!(".{}.tmp", f.path));
         if let Err(e) = fs::write(&tmp, &f.contents) {
-            for (t, _) in &staged {
+            for (t, _, _) in &staged {
                 let _ = fs::remove_file(t);
             }
             let _ = fs::remove_file(&tmp);
             return Err(io(&tmp, e));
         }
-        staged.push((tmp, target));
+        staged.push((tmp, target, old));
         changed.push(f.path.clone());
     }
-    for (tmp, target) in &staged {
-        fs::rename(tmp, target).map_err(|e| io(target, e))?;
+    for (i, (tmp, target, _)) in staged.iter().enumerate() {
+        if let Err(e) = fs::rename(tmp, target) {
+            // Put back what was already replaced, drop what was not.
+            for (_, done, old) in &staged[..i] {
+                let _ = match old {
+                    Some(bytes) => fs::write(done, bytes),
+                    None => fs::remove_file(done),
+                };
+            }
+            for (t, _, _) in &staged[i..] {
+                let _ = fs::remove_file(t);
+            }
+            return Err(io(target, e));
+        }
     }
     let wanted: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for old in previous {

@@ -124,6 +124,8 @@ impl crate::Client {
     /// Unverified: whether the server also accepts these parameters in a JSON body; the official
     /// SDK and the doc send them in the query only, and so does this client.
     ///
+    /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
+    ///
     /// `POST /v4/image/deactivate` (operationId `deactivateImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::DeactivateImageRequest`].
     pub async fn deactivate_image(
         &self,
@@ -152,6 +154,8 @@ impl crate::Client {
     ///
     /// Unverified: whether the server also accepts these parameters in a JSON body; the official
     /// SDK and the doc send them in the query only, and so does this client.
+    ///
+    /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
     ///
     /// `POST /v4/image/delete-import-task` (operationId `deleteImportTask`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::DeleteImportTaskRequest`].
     pub async fn delete_import_task(
@@ -285,6 +289,8 @@ impl crate::Client {
     ///
     /// Unverified: whether the server also accepts these parameters in a JSON body; the official
     /// SDK and the doc send them in the query only, and so does this client.
+    ///
+    /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
     ///
     /// `POST /v4/image/reactivate` (operationId `reactivateImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::ReactivateImageRequest`].
     pub async fn reactivate_image(

@@ -1084,10 +1084,14 @@ pub struct ImageTask {
     pub bucket: Option<String>,
     /// Creation time, ISO 8601 (e.g. `2025-05-26T09:24:21.048Z`).
     ///
+    /// Format: `date-time`.
+    ///
     /// Wire name `createdTime`.
     #[serde(rename = "createdTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Completion time, ISO 8601.
+    ///
+    /// Format: `date-time`.
     ///
     /// Wire name `finishedTime`.
     #[serde(rename = "finishedTime", default, skip_serializing_if = "Option::is_none")]

@@ -916,6 +916,8 @@ impl crate::runtime::Operation for CreateImageFromSharedImageRequest {
 /// Unverified: whether the server also accepts these parameters in a JSON body; the official
 /// SDK and the doc send them in the query only, and so does this client.
 ///
+/// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
+///
 /// `POST /v4/image/deactivate` (operationId `deactivateImage`). Send with [`Client::deactivate_image`](crate::Client::deactivate_image).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1027,6 +1029,8 @@ impl crate::runtime::Operation for DeleteImageRequest {
 ///
 /// Unverified: whether the server also accepts these parameters in a JSON body; the official
 /// SDK and the doc send them in the query only, and so does this client.
+///
+/// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
 ///
 /// `POST /v4/image/delete-import-task` (operationId `deleteImportTask`). Send with [`Client::delete_import_task`](crate::Client::delete_import_task).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -1187,6 +1191,8 @@ pub struct GetImageRequest {
     /// server behaves as `false`.
     ///
     /// Default: `true`.
+    ///
+    /// **Deprecated.**
     ///
     /// Wire name `errorFree` (query).
     #[serde(skip)]
@@ -2085,6 +2091,8 @@ impl crate::runtime::Operation for OperateImageTaskRequest {
 ///
 /// Unverified: whether the server also accepts these parameters in a JSON body; the official
 /// SDK and the doc send them in the query only, and so does this client.
+///
+/// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
 ///
 /// `POST /v4/image/reactivate` (operationId `reactivateImage`). Send with [`Client::reactivate_image`](crate::Client::reactivate_image).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]

@@ -1,0 +1,186 @@
+//! Spec text → rustdoc lines that neither rustdoc nor clippy trip over.
+//!
+//! Descriptions are Markdown written for humans, not for rustdoc: an unlabelled code block would
+//! become a doctest (and fail to compile), a list item continued on an unindented line trips
+//! clippy's `doc_lazy_continuation`, tabs trip `tabs_in_doc_comments`. This module rewrites just
+//! those constructs and leaves the rest of the text alone.
+
+/// Doc lines for `paragraphs` (separated by an empty line), sanitized.
+pub fn doc_lines(paragraphs: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in paragraphs {
+        let lines = sanitize(p);
+        if lines.iter().all(|l| l.trim().is_empty()) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(String::new());
+        }
+        out.extend(lines);
+    }
+    out
+}
+
+/// One paragraph (possibly several Markdown blocks) → sanitized lines, without leading or
+/// trailing blank lines.
+fn sanitize(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
+    let src: Vec<&str> = text.lines().map(str::trim_end).collect();
+    let mut out: Vec<String> = Vec::new();
+    // Open fence: its marker (``` or ~~~) and length.
+    let mut fence: Option<(char, usize)> = None;
+    // Content column of the list item or `>` quote the previous line belongs to.
+    let mut container: Option<Container> = None;
+    let mut i = 0;
+    while i < src.len() {
+        let line = src[i];
+        // Indentation counts ASCII spaces only (slicing stays on char boundaries).
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        if let Some((ch, len)) = fence {
+            out.push(line.to_owned());
+            let run = trimmed.chars().take_while(|&c| c == ch).count();
+            if run >= len && trimmed[run..].trim().is_empty() {
+                fence = None;
+            }
+            i += 1;
+            continue;
+        }
+        if let Some((ch, len, info)) = fence_open(trimmed) {
+            let lang = info.split([',', ' ']).next().unwrap_or("");
+            let info = if lang.is_empty() || lang == "rust" { "text".to_owned() } else { info.to_owned() };
+            out.push(format!("{}{}{info}", &line[..indent], ch.to_string().repeat(len)));
+            fence = Some((ch, len));
+            container = None;
+            i += 1;
+            continue;
+        }
+        if trimmed.trim().is_empty() {
+            out.push(String::new());
+            container = None;
+            i += 1;
+            continue;
+        }
+        let prev_blank = out.last().is_none_or(|l| l.trim().is_empty());
+        // An indented code block (4+ spaces after a blank line, outside a list): a doctest
+        // unless fenced as text.
+        if indent >= 4 && prev_blank && container.is_none() {
+            out.push("```text".to_owned());
+            while i < src.len() {
+                let l = src[i];
+                let ind = l.len() - l.trim_start_matches(' ').len();
+                if !l.trim().is_empty() && ind < 4 {
+                    break;
+                }
+                out.push(if l.trim().is_empty() { String::new() } else { l[4..].to_owned() });
+                i += 1;
+            }
+            let mut blank = false;
+            while out.last().is_some_and(|l| l.is_empty()) {
+                out.pop();
+                blank = true;
+            }
+            out.push("```".to_owned());
+            if blank {
+                out.push(String::new());
+            }
+            continue;
+        }
+        if let Some(col) = list_item(trimmed) {
+            out.push(line.to_owned());
+            container = Some(Container::Item(indent + col));
+        } else if let Some(rest) = trimmed.strip_prefix('>') {
+            out.push(line.to_owned());
+            let _ = rest;
+            container = Some(Container::Quote(indent));
+        } else {
+            match container {
+                // A lazy continuation line: indent it under the item / keep it in the quote.
+                Some(Container::Item(col)) if indent < col => out.push(format!("{}{trimmed}", " ".repeat(col))),
+                Some(Container::Quote(ind)) => out.push(format!("{}> {trimmed}", " ".repeat(ind))),
+                _ => out.push(line.to_owned()),
+            }
+        }
+        i += 1;
+    }
+    if let Some((ch, len)) = fence {
+        out.push(ch.to_string().repeat(len));
+    }
+    while out.first().is_some_and(|l| l.trim().is_empty()) {
+        out.remove(0);
+    }
+    while out.last().is_some_and(|l| l.trim().is_empty()) {
+        out.pop();
+    }
+    out
+}
+
+#[derive(Clone, Copy)]
+enum Container {
+    Item(usize),
+    Quote(usize),
+}
+
+/// `- x`, `* x`, `+ x`, `1. x`, `1) x` → the column of `x` relative to the marker.
+fn list_item(t: &str) -> Option<usize> {
+    let b = t.as_bytes();
+    if b.len() >= 2 && matches!(b[0], b'-' | b'*' | b'+') && b[1] == b' ' {
+        return Some(2);
+    }
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if (1..=9).contains(&digits) && b.len() > digits + 1 && matches!(b[digits], b'.' | b')') && b[digits + 1] == b' ' {
+        return Some(digits + 2);
+    }
+    None
+}
+
+/// ```` ```lang ```` or `~~~lang` → (marker, length, info string).
+fn fence_open(t: &str) -> Option<(char, usize, &str)> {
+    let ch = t.chars().next().filter(|&c| c == '`' || c == '~')?;
+    let len = t.chars().take_while(|&c| c == ch).count();
+    if len < 3 {
+        return None;
+    }
+    let info = t[len..].trim();
+    if ch == '`' && info.contains('`') {
+        return None;
+    }
+    Some((ch, len, info))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(t: &str) -> Vec<String> {
+        sanitize(t)
+    }
+
+    #[test]
+    fn code_blocks_are_not_doctests() {
+        assert_eq!(s("a\n```\nlet x = 1;\n```"), ["a", "```text", "let x = 1;", "```"]);
+        assert_eq!(s("```rust\nx\n```"), ["```text", "x", "```"]);
+        assert_eq!(s("```json\n{}\n```"), ["```json", "{}", "```"]);
+        assert_eq!(s("```\nunclosed"), ["```text", "unclosed", "```"]);
+        assert_eq!(
+            s("para\n\n    code\n    more\n\nafter"),
+            ["para", "", "```text", "code", "more", "```", "", "after"]
+        );
+    }
+
+    #[test]
+    fn lazy_continuations_are_indented() {
+        assert_eq!(s("- item\ncontinued\n- next"), ["- item", "  continued", "- next"]);
+        assert_eq!(s("10. item\nmore"), ["10. item", "    more"]);
+        assert_eq!(s("> quote\nmore"), ["> quote", "> more"]);
+        assert_eq!(s("- item\n\nnew paragraph"), ["- item", "", "new paragraph"]);
+        assert_eq!(s("\tindented"), ["```text", "indented", "```"]);
+        assert_eq!(s("\u{3000}\u{3000}x\n    \u{3000}y"), ["\u{3000}\u{3000}x", "    \u{3000}y"]);
+    }
+
+    #[test]
+    fn paragraphs() {
+        let p = vec!["one".to_owned(), "  ".to_owned(), "two\r\nlines".to_owned()];
+        assert_eq!(doc_lines(&p), ["one", "", "two", "lines"]);
+    }
+}

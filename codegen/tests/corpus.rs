@@ -1,0 +1,258 @@
+//! Malformed specs (`corpus/*.yaml`), each with the exact diagnostics the generator must give:
+//! JSON pointer, YAML line and message. `CORPUS_PRINT=1` prints the actual diagnostics in the
+//! table's syntax (for adding a case; review the output before pasting it).
+
+use std::path::Path;
+
+/// (case, [(pointer, line, message)]).
+type Case = (&'static str, &'static [(&'static str, usize, &'static str)]);
+
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    (
+        "allof_conflict",
+        &[
+            ("/components/schemas/Merged/allOf/1/properties/thingID", 51, "property `thingID` is also defined at /components/schemas/Thing/properties/thingID with a different schema: `allOf` members must agree"),
+        ],
+    ),
+    (
+        "any_of",
+        &[
+            ("/components/schemas/Thing/properties/thingID/anyOf", 45, "`anyOf` is not supported: use `oneOf` of scalars, or one object with optional properties"),
+        ],
+    ),
+    (
+        "bad_default",
+        &[
+            ("/components/schemas/Thing/properties/size/default", 49, "`default: large` is not an int32 integer: fix the default or the type"),
+        ],
+    ),
+    (
+        "bad_enum",
+        &[
+            ("/components/schemas/Thing/properties/state/enum/1", 48, "enum values `in-use` and `in_use` both become the variant `InUse`: add `x-enum-varnames`"),
+        ],
+    ),
+    (
+        "bad_varnames",
+        &[
+            ("/components/schemas/Thing/properties/state/x-enum-varnames/1", 49, "`beta_2` is not an UpperCamelCase Rust identifier (e.g. `Gib1`, not `gib_1` or `Gib_1`)"),
+        ],
+    ),
+    (
+        "discriminator",
+        &[
+            ("/components/schemas/Thing/discriminator", 42, "`discriminator` (polymorphism) is not supported: model the variants as one object with optional properties"),
+        ],
+    ),
+    (
+        "duplicate_operation_id",
+        &[
+            ("/paths/~1v1~1thing~1other/get/operationId", 33, "duplicate operationId `getThing` (also at /paths/~1v1~1thing/get): operationIds must be unique; rename one"),
+        ],
+    ),
+    (
+        "duplicate_param",
+        &[
+            ("/paths/~1v1~1thing/get/parameters/1", 19, "parameter `thingID` in query is listed twice (also at /paths/~1v1~1thing/get/parameters/0): a parameter is identified by name and location"),
+        ],
+    ),
+    (
+        "header_param",
+        &[
+            ("/paths/~1v1~1thing/get/parameters/0/in", 15, "header parameter `thingID` is not supported: the runtime owns all headers (signing); pass the value in the query or body"),
+        ],
+    ),
+    (
+        "invalid_yaml",
+        &[
+            ("", 43, "invalid YAML: did not find expected ',' or ']' at line 43 column 17, while parsing a flow sequence at line 42 column 17"),
+        ],
+    ),
+    (
+        "missing_envelope",
+        &[
+            ("", 2, "missing `x-envelope: {schema: \"#/components/schemas/<Envelope>\", payload: returnObj}` at the top level: the runtime unwraps every response from that envelope"),
+        ],
+    ),
+    (
+        "missing_responses",
+        &[
+            ("/paths/~1v1~1thing/get/responses", 19, "no 2xx response: document the `200` envelope response"),
+        ],
+    ),
+    (
+        "multipart_body",
+        &[
+            ("/paths/~1v1~1thing/post/requestBody/content/multipart~1form-data", 35, "request content type `multipart/form-data` is not supported: only application/json (no multipart or form uploads)"),
+        ],
+    ),
+    (
+        "openapi_31",
+        &[
+            ("/openapi", 2, "OpenAPI version `3.1.0` is not supported: this generator reads OpenAPI 3.0.x"),
+        ],
+    ),
+    (
+        "path_templating",
+        &[
+            ("/paths/~1v1~1thing~1{thingID}", 10, "path templating (`{param}`) is not supported: the generated client sends a fixed path (CTyun passes IDs in the query or body); write the path without `{...}`"),
+        ],
+    ),
+    (
+        "prelude_name",
+        &[
+            ("/components/schemas/Result", 46, "the type name `Result` would shadow Rust's prelude `Result` in the generated module: name the type differently (`x-rust-name` on a component schema, `title` on an inline one)"),
+        ],
+    ),
+    (
+        "put_method",
+        &[
+            ("/paths/~1v1~1thing/put", 31, "HTTP method `PUT` is not supported: the runtime sends GET and POST only (`runtime::HttpMethod`; CTyun uses no other verb)"),
+        ],
+    ),
+    (
+        "query_array",
+        &[
+            ("/paths/~1v1~1thing/get/parameters/0/schema", 17, "query parameter `thingID` must be a string, number, integer, boolean or enum: arrays, objects, maps and `oneOf` have no agreed query encoding"),
+        ],
+    ),
+    (
+        "recursive_schema",
+        &[
+            ("/components/schemas/Thing/properties/parent", 46, "schema `Thing` contains itself with no array or map in between: the Rust type would have infinite size and the generator does not box fields; make the recursive property an array, or break the cycle"),
+        ],
+    ),
+    (
+        "ref_cycle",
+        &[
+            ("/components/schemas/B", 48, "`$ref` cycle: `B` refers to `A`, which refers back to `B` without ever reaching a schema"),
+        ],
+    ),
+    (
+        "ref_sibling",
+        &[
+            ("/paths/~1v1~1thing/get/responses/200/content/application~1json/schema/allOf/1/properties/returnObj/nullable", 31, "`nullable` next to `$ref` is ignored by OpenAPI 3.0 (a `$ref` replaces its siblings): write `allOf: [{$ref: ...}]` with `nullable` beside the `allOf`"),
+        ],
+    ),
+    (
+        "required_not_defined",
+        &[
+            ("/components/schemas/Thing/required", 42, "required property `name` is not defined in `properties`: define it, or remove it from `required`"),
+        ],
+    ),
+    (
+        "reserved_method",
+        &[
+            ("/paths/~1v1~1thing/get/operationId", 12, "operationId `send` becomes the method `send`, which `Client` already has (hand-written): rename the operation"),
+        ],
+    ),
+    (
+        "setter_collides_with_new",
+        &[
+            ("/paths/~1v1~1thing/post/requestBody/content/application~1json/schema/properties/new", 39, "`new` becomes the optional request field `new`, whose setter would collide with the constructor `new`: give it `x-rust-name`"),
+        ],
+    ),
+    (
+        "snake_collision",
+        &[
+            ("/components/schemas/Thing/properties/thing_id", 46, "properties `thingID` and `thing_id` both become the Rust field `thing_id`: give one of them `x-rust-name`"),
+        ],
+    ),
+    (
+        "type_list_31",
+        &[
+            ("/components/schemas/Thing/properties/thingID/type", 45, "not a valid OpenAPI 3.0 document: invalid type: sequence, expected a string (`type` lists several types, as OpenAPI 3.1 allows: use one `type` plus `nullable: true`)"),
+        ],
+    ),
+    (
+        "type_name_collision",
+        &[
+            ("/components/schemas/ThingDetail", 51, "type name `ThingDetail` is produced both here and at /components/schemas/Thing/properties/detail: give one of them a distinct `title` (inline schema) or `x-rust-name` (component schema)"),
+        ],
+    ),
+    (
+        "unknown_key",
+        &[
+            ("/components/schemas/Thing/requried", 42, "unknown key `requried` in a schema (did you mean `required`?): OpenAPI 3.0 ignores it, so the generator would drop it silently; fix it, or prefix a vendor extension with `x-`"),
+        ],
+    ),
+    (
+        "unknown_ref",
+        &[
+            ("/paths/~1v1~1thing/get/responses/200/content/application~1json/schema/allOf/1/properties/returnObj/$ref", 30, "`$ref` does not resolve: there is no schema `Thingy` in `#/components/schemas`"),
+        ],
+    ),
+    (
+        "unknown_variant",
+        &[
+            ("/components/schemas/Thing/properties/state/enum/1", 48, "enum value `unknown` becomes the variant `Unknown`, reserved by the generated enum (the `Unknown(String)` fallback, the `KNOWN` list): add `x-enum-varnames`"),
+        ],
+    ),
+    (
+        "unsupported_type",
+        &[
+            ("/components/schemas/Thing/properties/data/type", 47, "unknown type `file`: OpenAPI 3.0 types are string, number, integer, boolean, array, object"),
+        ],
+    ),
+];
+
+fn run(name: &str) -> Vec<(String, usize, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus").join(format!("{name}.yaml"));
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let label = format!("corpus/{name}.yaml");
+    match ctyun_image_codegen::check_str(&source, &label) {
+        Ok(_) => panic!("{name}: accepted"),
+        Err(ctyun_image_codegen::Error::Spec(d)) => d
+            .into_iter()
+            .map(|d| {
+                assert_eq!(d.file, label);
+                (d.pointer, d.line.unwrap_or_else(|| panic!("{name}: no line")), d.message)
+            })
+            .collect(),
+        Err(e) => panic!("{name}: {e}"),
+    }
+}
+
+fn names() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str()?.strip_suffix(".yaml").map(str::to_owned))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_case_gives_its_exact_diagnostics() {
+    if std::env::var_os("CORPUS_PRINT").is_some() {
+        for name in names() {
+            println!("    (\n        {name:?},\n        &[");
+            for (p, l, m) in run(&name) {
+                println!("            ({p:?}, {l}, {m:?}),");
+            }
+            println!("        ],\n    ),");
+        }
+        return;
+    }
+    let mut failures = Vec::new();
+    for (name, expected) in CASES {
+        let actual = run(name);
+        let expected: Vec<(String, usize, String)> =
+            expected.iter().map(|(p, l, m)| (p.to_string(), *l, m.to_string())).collect();
+        if actual != expected {
+            failures.push(format!("{name}:\n  expected {expected:#?}\n  actual   {actual:#?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_corpus_file_has_a_case_and_there_are_enough() {
+    let listed: Vec<&str> = CASES.iter().map(|c| c.0).collect();
+    for name in names() {
+        assert!(listed.contains(&name.as_str()), "corpus/{name}.yaml has no entry in CASES");
+    }
+    assert!(CASES.len() >= 12);
+}
