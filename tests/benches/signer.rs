@@ -1,16 +1,23 @@
 //! Signer vs the crypto floor, on the same inputs, in one run.
 //!
 //! floor = SHA-256(body) + the 4 HMAC-SHA256 of the key chain and signature + base64, done
-//! directly with sha2/hmac/base64 over a prebuilt string to sign. signer = what the client does
-//! per attempt: canonicalize the query, hash the body, stream the string to sign into the HMAC,
-//! build the header value.
+//! directly with sha2/hmac/base64 over a prebuilt string to sign.
+//! signer = canonicalize the query (sort, percent-encode), hash the body, stream the string to
+//! sign into the HMAC, build the header value.
+//! sign = the per-attempt part only (the client canonicalizes the query once per call and signs
+//! every attempt afresh), i.e. `signer::sign` with a prebuilt `CanonicalQuery`.
+//!
+//! After criterion's absolute timings, a paired run alternates short batches of each variant and
+//! the floor and reports the median of the per-round ratios (written to
+//! `target/criterion/signer_paired.json`), which cancels the drift of a noisy machine.
 
 use base64::Engine as _;
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use ctyun_image::signer::{sign, string_to_sign, CanonicalQuery, Credentials, SigningParams};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use std::hint::black_box;
+use std::time::Instant;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -56,46 +63,109 @@ fn cases() -> Vec<Case> {
     ]
 }
 
+fn signer(creds: &Credentials, case: &Case) -> String {
+    let query = CanonicalQuery::from_pairs(black_box(&case.query).iter().map(|(k, v)| (*k, v.as_str())));
+    sign(&SigningParams {
+        credentials: creds,
+        eop_date: DATE,
+        request_id: ID,
+        query: &query,
+        body: black_box(&case.body),
+    })
+}
+
+fn sign_only(creds: &Credentials, query: &CanonicalQuery, case: &Case) -> String {
+    sign(&SigningParams {
+        credentials: creds,
+        eop_date: DATE,
+        request_id: ID,
+        query: black_box(query),
+        body: black_box(&case.body),
+    })
+}
+
+fn floor(case: &Case, sts: &[u8]) -> ([u8; 32], String) {
+    let hash: [u8; 32] = Sha256::digest(black_box(&case.body)).into();
+    let k_time = hmac(SK.as_bytes(), DATE.as_bytes());
+    let k_ak = hmac(&k_time, AK.as_bytes());
+    let k_date = hmac(&k_ak, &DATE.as_bytes()[..8]);
+    let sig = hmac(&k_date, black_box(sts));
+    (hash, base64::engine::general_purpose::STANDARD.encode(sig))
+}
+
+fn string_to_sign_of(creds: &Credentials, case: &Case) -> (CanonicalQuery, Vec<u8>) {
+    let query = CanonicalQuery::from_pairs(case.query.iter().map(|(k, v)| (*k, v.as_str())));
+    let sts = string_to_sign(&SigningParams {
+        credentials: creds,
+        eop_date: DATE,
+        request_id: ID,
+        query: &query,
+        body: &case.body,
+    })
+    .into_bytes();
+    (query, sts)
+}
+
 fn bench(c: &mut Criterion) {
     let creds = Credentials::new(AK, SK);
     let mut group = c.benchmark_group("sign");
     for case in cases() {
         group.throughput(Throughput::Bytes(case.body.len() as u64));
-        group.bench_with_input(BenchmarkId::new("signer", case.name), &case, |b, case| {
-            b.iter(|| {
-                let query = CanonicalQuery::from_pairs(black_box(&case.query).iter().map(|(k, v)| (*k, v.as_str())));
-                sign(&SigningParams {
-                    credentials: &creds,
-                    eop_date: DATE,
-                    request_id: ID,
-                    query: &query,
-                    body: black_box(&case.body),
-                })
-            })
+        let (query, sts) = string_to_sign_of(&creds, &case);
+        group.bench_with_input(BenchmarkId::new("signer", case.name), &case, |b, case| b.iter(|| signer(&creds, case)));
+        group.bench_with_input(BenchmarkId::new("sign", case.name), &case, |b, case| {
+            b.iter(|| sign_only(&creds, &query, case))
         });
-        // The floor hashes the body and runs the 4 HMACs over the same bytes the signer signs.
-        let query = CanonicalQuery::from_pairs(case.query.iter().map(|(k, v)| (*k, v.as_str())));
-        let sts = string_to_sign(&SigningParams {
-            credentials: &creds,
-            eop_date: DATE,
-            request_id: ID,
-            query: &query,
-            body: &case.body,
-        })
-        .into_bytes();
-        group.bench_with_input(BenchmarkId::new("floor", case.name), &case, |b, case| {
-            b.iter(|| {
-                let hash = Sha256::digest(black_box(&case.body));
-                let k_time = hmac(SK.as_bytes(), DATE.as_bytes());
-                let k_ak = hmac(&k_time, AK.as_bytes());
-                let k_date = hmac(&k_ak, &DATE.as_bytes()[..8]);
-                let sig = hmac(&k_date, black_box(&sts));
-                (hash, base64::engine::general_purpose::STANDARD.encode(sig))
-            })
-        });
+        group.bench_with_input(BenchmarkId::new("floor", case.name), &case, |b, case| b.iter(|| floor(case, &sts)));
     }
     group.finish();
 }
 
+/// Median of per-round ratios `variant / floor`, alternating short batches.
+fn paired(mut variant: impl FnMut(), mut floor: impl FnMut(), batch: usize, rounds: usize) -> f64 {
+    let mut ratios = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        let t = Instant::now();
+        for _ in 0..batch {
+            variant();
+        }
+        let v = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        for _ in 0..batch {
+            floor();
+        }
+        ratios.push(v / t.elapsed().as_secs_f64());
+    }
+    ratios.sort_by(|a, b| a.total_cmp(b));
+    ratios[ratios.len() / 2]
+}
+
+fn paired_report() {
+    let creds = Credentials::new(AK, SK);
+    let mut json = Vec::new();
+    println!("paired ratios (median of alternating rounds):");
+    for case in cases() {
+        let (query, sts) = string_to_sign_of(&creds, &case);
+        let batch = if case.body.len() > 100_000 { 2 } else { 200 };
+        let r_signer =
+            paired(|| drop(black_box(signer(&creds, &case))), || drop(black_box(floor(&case, &sts))), batch, 301);
+        let r_sign = paired(
+            || drop(black_box(sign_only(&creds, &query, &case))),
+            || drop(black_box(floor(&case, &sts))),
+            batch,
+            301,
+        );
+        println!("  {:<13} canonicalize+sign / floor {r_signer:.3}   sign / floor {r_sign:.3}", case.name);
+        json.push(format!("\"{}\":{{\"signer\":{r_signer:.4},\"sign\":{r_sign:.4}}}", case.name));
+    }
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion/signer_paired.json");
+    let _ = std::fs::write(out, format!("{{{}}}\n", json.join(",")));
+}
+
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    paired_report();
+}
