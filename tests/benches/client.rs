@@ -140,6 +140,19 @@ fn main() {
     }
     c.final_summary();
 
+    // Paired throughput: alternate batches of the two, median of per-round ratios (robust to
+    // the drift of a noisy machine).
+    let mut ratios: Vec<f64> = (0..101)
+        .map(|_| {
+            let g = rt.block_on(batch(gen_fn.clone()));
+            let h = rt.block_on(batch(hand_fn.clone()));
+            h.as_secs_f64() / g.as_secs_f64()
+        })
+        .collect();
+    ratios.sort_by(|a, b| a.total_cmp(b));
+    let paired = ratios[ratios.len() / 2];
+    println!("paired throughput ratio generated/hand-written (median of 101 rounds of {BATCH}): {paired:.3}");
+
     // Latency, sequential, interleaved so both see the same machine conditions.
     let n = 2000;
     let (mut lg, mut lh) = (Vec::with_capacity(n), Vec::with_capacity(n));
@@ -161,7 +174,7 @@ fn main() {
     let _ = std::fs::write(
         out,
         format!(
-            "{{\"generated\":{{\"p50_us\":{},\"p99_us\":{}}},\"hand_written\":{{\"p50_us\":{},\"p99_us\":{}}},\"requests\":{n}}}\n",
+            "{{\"generated\":{{\"p50_us\":{},\"p99_us\":{}}},\"hand_written\":{{\"p50_us\":{},\"p99_us\":{}}},\"requests\":{n},\"paired_throughput_ratio\":{paired:.4}}}\n",
             g50.as_micros(),
             g99.as_micros(),
             h50.as_micros(),
