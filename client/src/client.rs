@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, USER_AGENT};
 use tracing::Instrument as _;
 
-use crate::clock::{format_eop_date, Clock, RequestIdGenerator, SystemClock, UuidRequestIds};
+use crate::clock::{try_format_eop_date, Clock, RequestIdGenerator, SystemClock, UuidRequestIds};
 use crate::error::{snippet, ApiError, DecodeError, Error, HttpError, TimeoutError, TimeoutKind, TransportError};
 use crate::retry::{Backoff, RetryConfig};
 use crate::runtime::{Envelope, Operation, OperationDescriptor, QueryWriter, RequestDefaults};
@@ -31,6 +31,8 @@ pub const ENV_ENDPOINT: &str = "CTYUN_ENDPOINT";
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default per-attempt timeout (request sent → full response body read).
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Largest response body read (16 MiB); a larger one is a decode error.
+pub const MAX_BODY: usize = 16 * 1024 * 1024;
 
 /// A client of the CTyun image API. Cheap to clone (an `Arc` inside); share one per process.
 #[derive(Clone, Debug)]
@@ -48,6 +50,7 @@ struct Inner {
     request_ids: Arc<dyn RequestIdGenerator>,
     retry: RetryConfig,
     attempt_timeout: Duration,
+    connect_timeout: Duration,
     operation_timeout: Option<Duration>,
     waiter_delays: Option<(Duration, Duration)>,
 }
@@ -67,6 +70,18 @@ pub struct ClientBuilder {
     clock: Option<Arc<dyn Clock>>,
     request_ids: Option<Arc<dyn RequestIdGenerator>>,
     waiter_delays: Option<(Duration, Duration)>,
+    allow_http: bool,
+}
+
+/// `http://` is accepted without opt-in only for loopback hosts (local fakes).
+fn is_loopback(url: &reqwest::Url) -> bool {
+    url.host_str().is_some_and(|h| {
+        h.eq_ignore_ascii_case("localhost")
+            || h.trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    })
 }
 
 impl Client {
@@ -197,7 +212,19 @@ impl Client {
     ) -> Result<RawReturn, Failure> {
         let inner = &*self.inner;
         let request_id = inner.request_ids.next_id();
-        let eop_date = format_eop_date(inner.clock.now());
+        let op = desc.operation_id;
+        let invalid = |message: String| Failure {
+            error: Error::InvalidInput { operation: op, message },
+            class: FailureClass::Decode,
+        };
+        let Ok(id_header) = HeaderValue::from_str(&request_id) else {
+            return Err(invalid(format!(
+                "the request id generator produced {request_id:?}, which is not a valid header value"
+            )));
+        };
+        let Some(eop_date) = try_format_eop_date(inner.clock.now()) else {
+            return Err(invalid("the clock returned a time outside the range Eop-date can express".into()));
+        };
         let authorization = sign(&SigningParams {
             credentials: &inner.credentials,
             eop_date: &eop_date,
@@ -213,11 +240,10 @@ impl Client {
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        let op = desc.operation_id;
         let t0 = Instant::now();
         let result = async {
             let mut headers = HeaderMap::with_capacity(4);
-            headers.insert("ctyun-eop-request-id", header_value(&request_id));
+            headers.insert("ctyun-eop-request-id", id_header);
             headers.insert("Eop-date", header_value(&eop_date));
             let mut auth = header_value(&authorization);
             auth.set_sensitive(true);
@@ -240,10 +266,20 @@ impl Client {
                 }
             }
             let exchange = async {
-                let resp = req.send().await?;
+                let mut resp = req.send().await?;
                 let status = resp.status().as_u16();
-                let bytes = resp.bytes().await?;
-                Ok::<_, reqwest::Error>((status, bytes))
+                // Read the body with a cap, so a misbehaving proxy cannot exhaust memory.
+                let mut bytes =
+                    Vec::with_capacity(resp.content_length().map_or(8 * 1024, |n| n.min(MAX_BODY as u64) as usize));
+                let mut truncated = false;
+                while let Some(chunk) = resp.chunk().await? {
+                    if bytes.len() + chunk.len() > MAX_BODY {
+                        truncated = true;
+                        break;
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok::<_, reqwest::Error>((status, bytes, truncated))
             };
             let timeout_error = |kind: TimeoutKind, limit| Failure {
                 error: Error::Timeout(Box::new(TimeoutError {
@@ -260,8 +296,21 @@ impl Client {
                 // The operation deadline is final; an attempt timeout may be retried.
                 class: if kind == TimeoutKind::Operation { FailureClass::Deadline } else { FailureClass::Timeout },
             };
-            let (status, bytes) = match tokio::time::timeout(limit, exchange).await {
+            let (status, bytes, truncated) = match tokio::time::timeout(limit, exchange).await {
                 Err(_) => return Err(timeout_error(kind, limit)),
+                // A connect timeout: nothing was sent, so even a non-idempotent call may retry.
+                Ok(Err(e)) if e.is_connect() && e.is_timeout() => {
+                    return Err(Failure {
+                        error: Error::Timeout(Box::new(TimeoutError {
+                            operation: op,
+                            request_id: request_id.clone(),
+                            attempts: attempt,
+                            kind: TimeoutKind::Connect,
+                            limit: inner.connect_timeout,
+                        })),
+                        class: FailureClass::Connect,
+                    });
+                }
                 Ok(Err(e)) if e.is_timeout() => return Err(timeout_error(TimeoutKind::Attempt, limit)),
                 Ok(Err(e)) => {
                     let connect = e.is_connect();
@@ -280,6 +329,16 @@ impl Client {
                 Ok(Ok(x)) => x,
             };
             tracing::Span::current().record("status", status);
+            if truncated {
+                return Err(decode_failure(
+                    op,
+                    &request_id,
+                    attempt,
+                    status,
+                    format!("the response body exceeds {MAX_BODY} bytes"),
+                    &bytes,
+                ));
+            }
             classify(op, &request_id, attempt, status, &bytes)
         }
         .instrument(span.clone())
@@ -330,7 +389,7 @@ fn classify(op: &'static str, request_id: &str, attempts: u32, status: u16, body
                 operation: op,
                 request_id: request_id.to_owned(),
                 attempts,
-                status,
+                http_status: status,
                 body_snippet: snippet(body),
             })),
             class: FailureClass::Status(status),
@@ -369,8 +428,8 @@ fn decode_failure(
 }
 
 fn header_value(s: &str) -> HeaderValue {
-    // Our header values are ASCII (dates, UUIDs, base64, the access key); a caller-supplied
-    // id generator or access key with control characters is replaced rather than panicking.
+    // Only for values built here from validated parts (dates, base64, the access key checked
+    // in `build`); never panics.
     HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("invalid"))
 }
 
@@ -531,6 +590,9 @@ impl ClientBuilder {
     }
 
     /// Use this `reqwest::Client` (connection pool, proxy, TLS settings) instead of building one.
+    /// Then `connect_timeout` and `user_agent` are not applied (set them on your client), and
+    /// you should disable redirects on it (`redirect(Policy::none())`): a redirect would carry
+    /// the signature headers to another host.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -552,6 +614,13 @@ impl ClientBuilder {
     /// (`delay` in the spec's `x-waiters`, e.g. 5 s growing to 30 s).
     pub fn waiter_delays(mut self, min: Duration, max: Duration) -> Self {
         self.waiter_delays = Some((min, max.max(min)));
+        self
+    }
+
+    /// Accept a plain `http://` endpoint on a non-loopback host (e.g. `fake-ctimage` in another
+    /// container). Loopback `http://` endpoints are always accepted; production uses https.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
         self
     }
 
@@ -577,6 +646,15 @@ impl ClientBuilder {
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(Error::Config(format!("invalid endpoint {endpoint:?}: must not contain a query or fragment")));
         }
+        if parsed.scheme() == "http" && !self.allow_http && !is_loopback(&parsed) {
+            return Err(Error::Config(format!(
+                "endpoint {endpoint:?} is plain http to a non-loopback host: signed requests would travel in clear \
+                 text; use https, or ClientBuilder::allow_insecure_http for a test server"
+            )));
+        }
+        if !credentials.access_key().bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::Config("the access key must be printable ASCII without spaces (check CTYUN_AK)".into()));
+        }
         let http = match self.http {
             Some(h) => h,
             None => {
@@ -589,6 +667,9 @@ impl ClientBuilder {
                     HeaderValue::from_str(&ua).map_err(|_| Error::Config(format!("invalid User-Agent {ua:?}")))?,
                 );
                 reqwest::Client::builder()
+                    // Never follow redirects: they would carry the signature headers to another
+                    // host and could re-send a POST.
+                    .redirect(reqwest::redirect::Policy::none())
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                     .default_headers(headers)
                     .build()
@@ -605,6 +686,7 @@ impl ClientBuilder {
                 request_ids: self.request_ids.unwrap_or_else(|| Arc::new(UuidRequestIds)),
                 retry: self.retry.unwrap_or_default(),
                 attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
+                connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
                 operation_timeout: self.operation_timeout,
                 waiter_delays: self.waiter_delays,
             }),
@@ -646,10 +728,21 @@ mod tests {
 
     #[test]
     fn bad_endpoints_are_config_errors() {
-        for e in ["", "ftp://x", "not a url", "https://h/?q=1"] {
+        for e in ["", "ftp://x", "not a url", "https://h/?q=1", "http://ctimage-global.ctapi.ctyun.cn"] {
             let r = Client::builder().credentials(Credentials::new("a", "b")).endpoint(e).build();
             assert!(matches!(r, Err(Error::Config(_))), "{e}");
         }
+    }
+
+    #[test]
+    fn http_only_for_loopback_unless_allowed() {
+        let b = || Client::builder().credentials(Credentials::new("a", "b"));
+        for ok in ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:2", "https://example.com"] {
+            assert!(b().endpoint(ok).build().is_ok(), "{ok}");
+        }
+        assert!(b().endpoint("http://10.0.0.5:8080").allow_insecure_http(true).build().is_ok());
+        let bad_ak = Client::builder().credentials(Credentials::new("a k\n", "b")).build();
+        assert!(matches!(bad_ak, Err(Error::Config(_))));
     }
 
     #[test]
@@ -669,8 +762,15 @@ mod tests {
         .unwrap();
         let api = err.error.as_api_error().unwrap();
         assert_eq!((api.code.as_str(), api.status_code.as_str(), api.http_status), ("Image.X.Y", "900", 200));
+        let err = classify("op", "rid", 1, 200, br#"{"statusCode":900,"errorCode":4001,"message":{"en":"bad"}}"#)
+            .err()
+            .unwrap();
+        let api = err.error.as_api_error().unwrap();
+        assert_eq!((api.code.as_str(), api.message.as_str()), ("4001", r#"{"en":"bad"}"#));
         let err = classify("op", "rid", 1, 502, b"<html>bad gateway</html>").err().unwrap();
-        assert!(matches!(err.error, Error::Http(ref h) if h.status == 502 && h.body_snippet.contains("bad gateway")));
+        assert!(
+            matches!(err.error, Error::Http(ref h) if h.http_status == 502 && h.body_snippet.contains("bad gateway"))
+        );
         let err = classify("op", "rid", 1, 200, br#"{"statusCode":800,"retu"#).err().unwrap();
         assert!(matches!(err.error, Error::Decode(_)));
     }

@@ -22,8 +22,26 @@ const BEIJING_OFFSET_SECS: i32 = 8 * 3600;
 /// assert_eq!(ctyun_image::clock::format_eop_date(t), "20240102T003005Z");
 /// ```
 pub fn format_eop_date(t: SystemTime) -> String {
-    let beijing = FixedOffset::east_opt(BEIJING_OFFSET_SECS).unwrap_or_else(|| unreachable!());
-    let local = DateTime::<Utc>::from(t).with_timezone(&beijing);
+    try_format_eop_date(t).unwrap_or_else(|| "19700101T080000Z".to_owned())
+}
+
+/// Like [`format_eop_date`], but `None` for an instant chrono cannot represent (hundreds of
+/// thousands of years away) instead of a placeholder; never panics.
+pub fn try_format_eop_date(t: SystemTime) -> Option<String> {
+    let (secs, nanos) = match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => (i64::try_from(d.as_secs()).ok()?, d.subsec_nanos()),
+        Err(e) => {
+            let d = e.duration();
+            let secs = -i64::try_from(d.as_secs()).ok()?;
+            if d.subsec_nanos() == 0 {
+                (secs, 0)
+            } else {
+                (secs.checked_sub(1)?, 1_000_000_000 - d.subsec_nanos())
+            }
+        }
+    };
+    let beijing = FixedOffset::east_opt(BEIJING_OFFSET_SECS)?;
+    let local = DateTime::<Utc>::from_timestamp(secs, nanos)?.with_timezone(&beijing);
     let mut out = String::with_capacity(16);
     // Writing to a String cannot fail.
     let _ = write!(
@@ -36,7 +54,7 @@ pub fn format_eop_date(t: SystemTime) -> String {
         local.minute(),
         local.second()
     );
-    out
+    Some(out)
 }
 
 /// A source of the current time.
@@ -109,6 +127,15 @@ mod tests {
         // One second earlier is still the old year in Beijing.
         let t = UNIX_EPOCH + Duration::from_secs(1_767_196_799);
         assert_eq!(format_eop_date(t), "20251231T235959Z");
+    }
+
+    #[test]
+    fn extreme_instants_do_not_panic() {
+        let far = UNIX_EPOCH + Duration::from_secs(u64::MAX / 4);
+        assert_eq!(try_format_eop_date(far), None);
+        assert_eq!(format_eop_date(far), "19700101T080000Z");
+        let before = UNIX_EPOCH - Duration::from_millis(1500);
+        assert_eq!(try_format_eop_date(before).as_deref(), Some("19700101T075958Z"));
     }
 
     #[test]

@@ -51,14 +51,43 @@ impl Error {
             Error::Http(e) => Some(&e.request_id),
             Error::Api(e) => Some(&e.request_id),
             Error::Decode(e) => Some(&e.request_id),
-            Error::Config(_) | Error::InvalidInput { .. } | Error::Waiter(_) => None,
+            Error::Waiter(e) => e.last_request_id.as_deref(),
+            Error::Config(_) | Error::InvalidInput { .. } => None,
+        }
+    }
+
+    /// The operation id (`listImages`...), for errors about a call; the polled operation for
+    /// waiter errors.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::InvalidInput { operation, .. } => Some(operation),
+            Error::Transport(e) => Some(e.operation),
+            Error::Timeout(e) => Some(e.operation),
+            Error::Http(e) => Some(e.operation),
+            Error::Api(e) => Some(e.operation),
+            Error::Decode(e) => Some(e.operation),
+            Error::Waiter(e) => Some(e.operation),
+            Error::Config(_) => None,
+        }
+    }
+
+    /// Attempts made by the failed call (0 when nothing was sent; polls for waiter errors).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Transport(e) => e.attempts,
+            Error::Timeout(e) => e.attempts,
+            Error::Http(e) => e.attempts,
+            Error::Api(e) => e.attempts,
+            Error::Decode(e) => e.attempts,
+            Error::Waiter(e) => e.polls,
+            Error::Config(_) | Error::InvalidInput { .. } => 0,
         }
     }
 
     /// The HTTP status, when a response arrived.
     pub fn http_status(&self) -> Option<u16> {
         match self {
-            Error::Http(e) => Some(e.status),
+            Error::Http(e) => Some(e.http_status),
             Error::Api(e) => Some(e.http_status),
             Error::Decode(e) => Some(e.http_status),
             _ => None,
@@ -88,6 +117,7 @@ impl Error {
 /// A failure below HTTP: DNS, connect, TLS, connection reset.
 #[derive(Debug, thiserror::Error)]
 #[error("transport error in `{operation}` (request id {request_id}, attempt {attempts}): {message}")]
+#[non_exhaustive]
 pub struct TransportError {
     /// Operation id.
     pub operation: &'static str,
@@ -111,11 +141,14 @@ pub enum TimeoutKind {
     Attempt,
     /// The call, retries included, exceeded the operation timeout.
     Operation,
+    /// The TCP/TLS connection was not established in time (nothing was sent).
+    Connect,
 }
 
 /// A timeout.
 #[derive(Debug, thiserror::Error)]
 #[error("timeout in `{operation}` (request id {request_id}, attempt {attempts}): {kind:?} limit of {limit:?} exceeded")]
+#[non_exhaustive]
 pub struct TimeoutError {
     /// Operation id.
     pub operation: &'static str,
@@ -131,7 +164,8 @@ pub struct TimeoutError {
 
 /// A non-success HTTP status whose body is not a CTyun error envelope.
 #[derive(Debug, thiserror::Error)]
-#[error("HTTP {status} from `{operation}` (request id {request_id}, attempt {attempts}): {body_snippet:?}")]
+#[error("HTTP {http_status} from `{operation}` (request id {request_id}, attempt {attempts}): {body_snippet:?}")]
+#[non_exhaustive]
 pub struct HttpError {
     /// Operation id.
     pub operation: &'static str,
@@ -140,13 +174,14 @@ pub struct HttpError {
     /// Attempts made.
     pub attempts: u32,
     /// HTTP status code.
-    pub status: u16,
+    pub http_status: u16,
     /// The first bytes of the body (lossy UTF-8).
     pub body_snippet: String,
 }
 
 /// A CTyun failure envelope: `{"statusCode": 900, "error": "...", "message": "...", ...}`.
 #[derive(Clone, Debug, thiserror::Error)]
+#[non_exhaustive]
 pub struct ApiError {
     /// Operation id.
     pub operation: &'static str,
@@ -187,6 +222,7 @@ impl fmt::Display for ApiError {
 /// A response that could not be decoded.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot decode response of `{operation}` (HTTP {http_status}, request id {request_id}, attempt {attempts}): {message}; body starts with {body_snippet:?}")]
+#[non_exhaustive]
 pub struct DecodeError {
     /// Operation id.
     pub operation: &'static str,
@@ -207,7 +243,12 @@ pub(crate) const SNIPPET_LEN: usize = 512;
 
 /// The first [`SNIPPET_LEN`] bytes of `body` as lossy UTF-8, cut on a char boundary.
 pub(crate) fn snippet(body: &[u8]) -> String {
-    let s = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LEN)]).into_owned();
+    let mut end = body.len().min(SNIPPET_LEN);
+    // Do not cut a UTF-8 sequence in two (continuation bytes are 0b10xxxxxx).
+    while end < body.len() && end > 0 && (body[end] & 0xC0) == 0x80 {
+        end -= 1;
+    }
+    let s = String::from_utf8_lossy(&body[..end]).into_owned();
     if body.len() > SNIPPET_LEN {
         format!("{s}…")
     } else {
@@ -227,10 +268,15 @@ pub enum WaiterErrorKind {
 
 /// A waiter that ended without success.
 #[derive(Clone, Debug, thiserror::Error)]
+#[non_exhaustive]
 #[error("waiter `{waiter}` {}: after {polls} poll(s) in {elapsed:?}{}", match .kind { WaiterErrorKind::FailureState => "reached a failure state", WaiterErrorKind::MaxWaitExceeded => "ran out of time" }, .observed.as_deref().map(|o| format!(", last seen {o}")).unwrap_or_default())]
 pub struct WaiterError {
     /// The waiter's name, e.g. `imageActive`.
     pub waiter: &'static str,
+    /// The operation it polls, e.g. `getImage`.
+    pub operation: &'static str,
+    /// Request id of the last poll.
+    pub last_request_id: Option<String>,
     /// Why it stopped.
     pub kind: WaiterErrorKind,
     /// Polls made.

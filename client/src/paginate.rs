@@ -13,8 +13,8 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The walk stops at `totalPage` (or once `totalCount` items were seen, or at a short or empty
-//! page when the response has neither). Each page is one call with the client's retry policy.
+//! The walk stops at the first of: an empty page, `totalPage` reached, `totalCount` items seen,
+//! a page shorter than the page size. Each page is one call with the client's retry policy.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -35,9 +35,9 @@ pub trait Paginated: Operation + Clone + Unpin + 'static {
     /// Sets the page size.
     fn set_page_size(&mut self, size: i64);
     /// The page number set on the request, if any.
-    fn page(&self) -> Option<i64>;
+    fn current_page(&self) -> Option<i64>;
     /// The page size set on the request, if any.
-    fn page_size(&self) -> Option<i64>;
+    fn current_page_size(&self) -> Option<i64>;
     /// The items of a page.
     fn into_items(output: Self::Output) -> Vec<Self::Item>;
     /// Number of items on the page (without consuming it).
@@ -77,7 +77,7 @@ impl<R: Paginated> Paginator<R> {
 
     /// A stream of whole pages (the operation's output).
     pub fn pages(self) -> PageStream<R> {
-        let page = self.request.page().unwrap_or(1).max(1);
+        let page = self.request.current_page().unwrap_or(1).max(1);
         PageStream { client: self.client, request: Some(self.request), page, seen: 0, inflight: None }
     }
 
@@ -111,18 +111,14 @@ impl<R: Paginated> PageStream<R> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 
-    /// Decides whether a page was the last one.
+    /// Decides whether a page was the last one: any signal ends the walk, so a server that
+    /// reports inconsistent totals or ignores `pageNo` cannot make it loop forever.
     fn is_last(&self, output: &R::Output, count: usize, page_size: Option<i64>) -> bool {
-        if count == 0 {
-            return true;
-        }
-        if let Some(total_pages) = R::total_pages(output) {
-            return self.page >= total_pages;
-        }
-        if let Some(total) = R::total_count(output) {
-            return self.seen >= total;
-        }
-        page_size.is_some_and(|size| (count as i64) < size)
+        count == 0
+            || R::total_pages(output).is_some_and(|total| self.page >= total)
+            || R::total_count(output).is_some_and(|total| self.seen >= total)
+            || page_size.is_some_and(|size| (count as i64) < size)
+            || self.page >= i64::from(i32::MAX)
     }
 }
 
@@ -152,7 +148,7 @@ impl<R: Paginated> Stream for PageStream<R> {
             Ok(output) => {
                 let count = R::item_count(&output);
                 this.seen += count as i64;
-                let page_size = this.request.as_ref().and_then(|r| r.page_size());
+                let page_size = this.request.as_ref().and_then(|r| r.current_page_size());
                 if this.is_last(&output, count, page_size) {
                     this.request = None;
                 } else {

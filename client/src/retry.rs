@@ -7,8 +7,10 @@
 
 use std::time::{Duration, Instant};
 
-/// How many times and how patiently to retry.
+/// How many times and how patiently to retry. Build it with [`RetryConfig::default`] and the
+/// `with_*` methods.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryConfig {
     /// Attempts in total, the first one included (1 disables retries). Default 3.
     pub max_attempts: u32,
@@ -16,7 +18,8 @@ pub struct RetryConfig {
     pub initial_backoff: Duration,
     /// Back-off ceiling for any retry. Default 5 s.
     pub max_backoff: Duration,
-    /// No retry starts after this much time since the call began. Default 30 s.
+    /// No retry starts after this much time since the call began. Default 90 s: with the
+    /// default 30 s per-attempt timeout, three timed-out attempts still fit.
     pub max_elapsed: Duration,
 }
 
@@ -26,7 +29,7 @@ impl Default for RetryConfig {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(5),
-            max_elapsed: Duration::from_secs(30),
+            max_elapsed: Duration::from_secs(90),
         }
     }
 }
@@ -57,22 +60,47 @@ impl RetryConfig {
     }
 }
 
+/// A small jitter source (splitmix64 seeded from the clock); spread, not secrecy.
+pub(crate) struct Jitter(u64);
+
+impl Jitter {
+    pub(crate) fn new() -> Self {
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        Jitter(seed | 1)
+    }
+
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `[d/2, d]`.
+    pub(crate) fn equal(&mut self, d: Duration) -> Duration {
+        let half = d / 2;
+        let span = (d - half).as_nanos() as u64;
+        if span == 0 {
+            return d;
+        }
+        half + Duration::from_nanos(self.next_u64() % (span + 1))
+    }
+}
+
 /// Back-off state of one call.
 pub(crate) struct Backoff<'a> {
     config: &'a RetryConfig,
     started: Instant,
-    rng: u64,
+    jitter: Jitter,
 }
 
 impl<'a> Backoff<'a> {
     pub(crate) fn new(config: &'a RetryConfig, started: Instant) -> Self {
-        // Seed the jitter from the clock and a stack address; jitter needs spread, not secrecy.
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0)
-            ^ (&started as *const Instant as u64).rotate_left(32);
-        Backoff { config, started, rng: seed | 1 }
+        Backoff { config, started, jitter: Jitter::new() }
     }
 
     /// The delay before attempt `attempt + 1`, or `None` when attempts or time are used up.
@@ -82,25 +110,13 @@ impl<'a> Backoff<'a> {
         }
         let exp =
             self.config.initial_backoff.saturating_mul(1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX));
-        let ceiling = exp.min(self.config.max_backoff);
-        // Full jitter: uniform in [ceiling/2, ceiling] keeps a floor so retries are not instant.
-        let half = ceiling / 2;
-        let span = (ceiling - half).as_nanos() as u64;
-        let jitter = if span == 0 { 0 } else { self.next_u64() % (span + 1) };
-        let delay = half + Duration::from_nanos(jitter);
+        // "Equal jitter": uniform in [ceiling/2, ceiling], which keeps a floor so retries are not
+        // instant while still spreading many clients apart.
+        let delay = self.jitter.equal(exp.min(self.config.max_backoff));
         if self.started.elapsed() + delay > self.config.max_elapsed {
             return None;
         }
         Some(delay)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        // splitmix64
-        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.rng;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
     }
 }
 

@@ -338,14 +338,24 @@ impl StatusCode {
 pub(crate) struct Envelope<'a> {
     #[serde(rename = "statusCode")]
     pub status_code: Option<StatusCode>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_text")]
     pub error: Option<String>,
-    #[serde(rename = "errorCode", default)]
+    #[serde(rename = "errorCode", default, deserialize_with = "lenient_text")]
     pub error_code: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_text")]
     pub message: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_text")]
     pub description: Option<String>,
     #[serde(rename = "returnObj", borrow, default)]
     pub return_obj: Option<&'a serde_json::value::RawValue>,
+}
+
+/// Text of any JSON value: a string as is, `null` as `None`, anything else (a numeric code, an
+/// object message) as its JSON, so an odd error envelope still yields its code and message.
+fn lenient_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    })
 }

@@ -15,6 +15,7 @@ use crate::{Client, Error};
 
 /// What a matching acceptor means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AcceptorState {
     /// The wait is over: done.
     Success,
@@ -26,6 +27,7 @@ pub enum AcceptorState {
 
 /// How an acceptor matches a poll.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Matcher {
     /// The value at `path` in `returnObj` (e.g. `images[0].imageStatus`), as a string, is one of
     /// these.
@@ -38,6 +40,7 @@ pub enum Matcher {
 
 /// One acceptor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Acceptor {
     /// What a match means.
     pub state: AcceptorState,
@@ -47,6 +50,7 @@ pub struct Acceptor {
 
 /// A waiter definition (generated from the spec).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WaiterDef {
     /// Waiter name from the spec, e.g. `imageActive`.
     pub name: &'static str,
@@ -60,6 +64,7 @@ pub struct WaiterDef {
 
 /// A finished wait.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Waited<T> {
     /// The last poll's output; `None` when success was an error code (e.g. not found after a
     /// delete).
@@ -147,11 +152,38 @@ impl Client {
     ) -> Result<Waited<O::Output>, Error> {
         let started = Instant::now();
         let (min_delay, max_delay) = self.waiter_delays().unwrap_or((waiter.min_delay, waiter.max_delay));
+        let operation = O::DESCRIPTOR.operation_id;
         let mut polls: u32 = 0;
         let mut last_seen: Option<String> = None;
+        let mut last_request_id: Option<String> = None;
+        let mut jitter = crate::retry::Jitter::new();
+        let give_up = |polls, last_seen, last_request_id| {
+            Error::Waiter(Box::new(WaiterError {
+                waiter: waiter.name,
+                operation,
+                last_request_id,
+                kind: WaiterErrorKind::MaxWaitExceeded,
+                polls,
+                elapsed: started.elapsed(),
+                observed: last_seen,
+            }))
+        };
         loop {
+            // `max_wait` is a hard bound: no poll starts after it, and a poll (with its own
+            // retries) is cut off at it.
+            let remaining = max_wait.saturating_sub(started.elapsed());
+            if polls > 0 && remaining.is_zero() {
+                return Err(give_up(polls, last_seen, last_request_id));
+            }
             polls += 1;
-            let outcome = self.send_raw(request.clone()).await;
+            let outcome = match tokio::time::timeout(remaining, self.send_raw(request.clone())).await {
+                Ok(outcome) => outcome,
+                Err(_) => return Err(give_up(polls, last_seen, last_request_id)),
+            };
+            last_request_id = match &outcome {
+                Ok(raw) => Some(raw.request_id.clone()),
+                Err(e) => e.request_id().map(str::to_owned),
+            };
             let matched = match &outcome {
                 Ok(raw) => {
                     let value: Value = serde_json::from_str(&raw.return_obj).unwrap_or(Value::Null);
@@ -178,6 +210,8 @@ impl Client {
                 Some((AcceptorState::Failure, observed)) => {
                     return Err(Error::Waiter(Box::new(WaiterError {
                         waiter: waiter.name,
+                        operation,
+                        last_request_id,
                         kind: WaiterErrorKind::FailureState,
                         polls,
                         elapsed: started.elapsed(),
@@ -187,16 +221,10 @@ impl Client {
                 Some((AcceptorState::Retry, _)) | None => {}
             }
             let exp = min_delay.saturating_mul(1u32.checked_shl(polls.saturating_sub(1).min(16)).unwrap_or(u32::MAX));
-            let delay = exp.min(max_delay);
+            let delay = jitter.equal(exp.min(max_delay));
             let elapsed = started.elapsed();
             if elapsed >= max_wait {
-                return Err(Error::Waiter(Box::new(WaiterError {
-                    waiter: waiter.name,
-                    kind: WaiterErrorKind::MaxWaitExceeded,
-                    polls,
-                    elapsed,
-                    observed: last_seen,
-                })));
+                return Err(give_up(polls, last_seen, last_request_id));
             }
             tokio::time::sleep(delay.min(max_wait - elapsed)).await;
         }

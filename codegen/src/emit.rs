@@ -747,8 +747,8 @@ fn emit_pagination(api: &Api, name: &Ident, p: &Pagination) -> TokenStream {
             type Item = #item;
             fn set_page(&mut self, page: i64) { #set_page }
             fn set_page_size(&mut self, size: i64) { #set_size }
-            fn page(&self) -> Option<i64> { #get_page }
-            fn page_size(&self) -> Option<i64> { #get_size }
+            fn current_page(&self) -> Option<i64> { #get_page }
+            fn current_page_size(&self) -> Option<i64> { #get_size }
             fn into_items(output: Self::Output) -> Vec<Self::Item> { #into_items }
             fn item_count(output: &Self::Output) -> usize { #count }
             #total_pages

@@ -33,6 +33,7 @@ fn ids(r: &Report) -> Vec<&'static str> {
 /// every change must be expected: nothing more, nothing less.
 const CASES: &[(&str, &[&str], &[&str])] = &[
     ("op-added", &["api-added"], &["api-removed"]),
+    ("waiter-added", &["waiter-added"], &["waiter-removed"]),
     ("op-renamed", &["api-operation-id-changed"], &["api-operation-id-changed"]),
     ("op-id-case", &["api-operation-id-case-changed"], &["api-operation-id-case-changed"]),
     ("op-path", &["api-path-changed"], &["api-path-changed"]),
@@ -103,11 +104,16 @@ const CASES: &[(&str, &[&str], &[&str])] = &[
     ("docs", &["docs-changed"; 6], &["docs-changed"; 6]),
 ];
 
+/// Cases that need a starting point other than `base.yaml`: (old, new, forward, reverse).
+const PAIRS: &[(&str, &str, &[&str], &[&str])] =
+    &[("waiter-added", "waiter-changed", &["waiter-changed"], &["waiter-changed"])];
+
 #[test]
 fn fixture_pairs_classify_as_expected_in_both_directions() {
     let mut failures = Vec::new();
-    for (case, forward, reverse) in CASES {
-        for (old, new, want) in [("base", *case, forward), (*case, "base", reverse)] {
+    let cases = CASES.iter().map(|(c, f, r)| ("base", *c, *f, *r)).chain(PAIRS.iter().copied());
+    for (start, case, forward, reverse) in cases {
+        for (old, new, want) in [(start, case, forward), (case, start, reverse)] {
             let r = diff(old, new);
             let mut want = want.to_vec();
             want.sort_unstable();
@@ -124,7 +130,11 @@ fn fixture_pairs_classify_as_expected_in_both_directions() {
 
 #[test]
 fn every_rule_has_a_fixture_and_ids_are_unique_kebab_case() {
-    let covered: BTreeSet<&str> = CASES.iter().flat_map(|(_, f, r)| f.iter().chain(r.iter()).copied()).collect();
+    let covered: BTreeSet<&str> = CASES
+        .iter()
+        .flat_map(|(_, f, r)| f.iter().chain(r.iter()).copied())
+        .chain(PAIRS.iter().flat_map(|(_, _, f, r)| f.iter().chain(r.iter()).copied()))
+        .collect();
     let all: BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
     assert_eq!(all.len(), RULES.len(), "duplicate rule ids");
     let missing: Vec<_> = all.difference(&covered).collect();

@@ -391,7 +391,7 @@ fn check(mutations: &[Mutation]) -> Result<(), TestCaseError> {
             if let Err(e) = emit::validate(&api) {
                 return Err(TestCaseError::fail(format!("accepted IR does not validate: {e}\n{text}")));
             }
-            if accepted % 16 == 0 {
+            if accepted.is_multiple_of(16) {
                 if let Err(e) = emit::emit(&api, "spec.yaml") {
                     return Err(TestCaseError::fail(format!("accepted IR does not emit: {e}\n{text}")));
                 }

@@ -170,7 +170,10 @@ fn main() {
     let (h50, h99) = percentiles(lh);
     println!("latency generated:    p50 {g50:?} p99 {g99:?}");
     println!("latency hand_written: p50 {h50:?} p99 {h99:?}");
-    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion/client_latency.json");
+    let out = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+        .join("criterion/client_latency.json");
     let _ = std::fs::write(
         out,
         format!(

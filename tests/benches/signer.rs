@@ -158,7 +158,10 @@ fn paired_report() {
         println!("  {:<13} canonicalize+sign / floor {r_signer:.3}   sign / floor {r_sign:.3}", case.name);
         json.push(format!("\"{}\":{{\"signer\":{r_signer:.4},\"sign\":{r_sign:.4}}}", case.name));
     }
-    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion/signer_paired.json");
+    let out = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+        .join("criterion/signer_paired.json");
     let _ = std::fs::write(out, format!("{{{}}}\n", json.join(",")));
 }
 

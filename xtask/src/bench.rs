@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// Median estimate, in nanoseconds, of one criterion benchmark id (`group/function[/param]`).
 fn median_ns(root: &Path, id: &str) -> Option<f64> {
-    let path = root.join("target/criterion").join(id).join("new/estimates.json");
+    let path = criterion_dir(root).join(id).join("new/estimates.json");
     let v: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
     v["median"]["point_estimate"].as_f64()
 }
@@ -31,7 +31,19 @@ fn verdict(ok: bool) -> &'static str {
     }
 }
 
+/// Where criterion writes: `$CARGO_TARGET_DIR/criterion`, else `target/criterion`.
+fn criterion_dir(root: &Path) -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("criterion")
+}
+
 pub fn run(root: &Path, args: &[String]) -> ExitCode {
+    if let Some(bad) = args.iter().find(|a| !matches!(a.as_str(), "--quick" | "--no-run")) {
+        eprintln!("bench: unknown argument `{bad}` (expected --quick and/or --no-run)");
+        return ExitCode::from(2);
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let no_run = args.iter().any(|a| a == "--no-run");
     if !no_run {
@@ -58,16 +70,18 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
     }
 
     let mut all_ok = true;
+    let mut missing = false;
     println!("\n== ratios (same run; budgets from issue #8)");
     println!("signer vs crypto floor (SHA-256(body) + 4×HMAC-SHA256 + base64); criterion medians, then");
     println!("paired ratios (median of 301 alternating rounds, robust to drift) checked against the budget:");
-    let paired: Option<Value> = std::fs::read_to_string(root.join("target/criterion/signer_paired.json"))
+    let paired: Option<Value> = std::fs::read_to_string(criterion_dir(root).join("signer_paired.json"))
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok());
     for (case, budget) in [("get_3_params", 1.2), ("post_1kib", 1.2), ("post_1mib", 1.05)] {
         let m = |f: &str| median_ns(root, &format!("sign/{f}/{case}"));
         let (Some(full), Some(sign), Some(floor)) = (m("signer"), m("sign"), m("floor")) else {
             println!("  {case:<13} no results");
+            missing = true;
             continue;
         };
         println!(
@@ -85,7 +99,7 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
         }
     }
     println!("client overhead (generated vs hand-written reqwest, same pool, concurrency 8, batches of 64):");
-    let latency: Option<Value> = std::fs::read_to_string(root.join("target/criterion/client_latency.json"))
+    let latency: Option<Value> = std::fs::read_to_string(criterion_dir(root).join("client_latency.json"))
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok());
     match (median_ns(root, "client_overhead/generated"), median_ns(root, "client_overhead/hand_written")) {
@@ -101,7 +115,10 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
                 verdict(ratio >= 0.9)
             );
         }
-        _ => println!("  no results"),
+        _ => {
+            println!("  no results");
+            missing = true;
+        }
     }
     if let Some(v) = &latency {
         println!(
@@ -120,7 +137,14 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
             all_ok &= ok;
             println!("  {}  (budget ≤ 200 ms)  {}", fmt_ns(ns), verdict(ok));
         }
-        None => println!("  no results"),
+        None => {
+            println!("  no results");
+            missing = true;
+        }
+    }
+    if missing {
+        println!("\nsome results are missing: run `cargo xtask bench` (without --no-run) first");
+        return ExitCode::from(2);
     }
     if all_ok {
         ExitCode::SUCCESS

@@ -380,6 +380,7 @@ impl crate::Client {
     ///
     /// - success when `images[0].imageStatus` is `active`
     /// - failure when `images[0].imageStatus` is `error` or `killed`
+    /// - failure when `images` is empty or missing
     /// - failure when the call fails with `Image.ImageCheck.NotFound`
     ///
     /// Any other API error ends the wait with that error; `max_wait` bounds the whole wait ([`crate::error::WaiterErrorKind::MaxWaitExceeded`]).

@@ -1426,10 +1426,10 @@ impl crate::paginate::Paginated for ListImageSharesRequest {
     fn set_page_size(&mut self, size: i64) {
         self.page_size = Some(crate::paginate::to_i32(size));
     }
-    fn page(&self) -> Option<i64> {
+    fn current_page(&self) -> Option<i64> {
         self.page_no.map(i64::from)
     }
-    fn page_size(&self) -> Option<i64> {
+    fn current_page_size(&self) -> Option<i64> {
         self.page_size.map(i64::from)
     }
     fn into_items(output: Self::Output) -> Vec<Self::Item> {
@@ -1563,10 +1563,10 @@ impl crate::paginate::Paginated for ListImageTasksRequest {
     fn set_page_size(&mut self, size: i64) {
         self.page_size = Some(crate::paginate::to_i32(size));
     }
-    fn page(&self) -> Option<i64> {
+    fn current_page(&self) -> Option<i64> {
         self.page_no.map(i64::from)
     }
-    fn page_size(&self) -> Option<i64> {
+    fn current_page_size(&self) -> Option<i64> {
         self.page_size.map(i64::from)
     }
     fn into_items(output: Self::Output) -> Vec<Self::Item> {
@@ -1809,10 +1809,10 @@ impl crate::paginate::Paginated for ListImagesRequest {
     fn set_page_size(&mut self, size: i64) {
         self.page_size = Some(crate::paginate::to_i32(size));
     }
-    fn page(&self) -> Option<i64> {
+    fn current_page(&self) -> Option<i64> {
         self.page_no.map(i64::from)
     }
-    fn page_size(&self) -> Option<i64> {
+    fn current_page_size(&self) -> Option<i64> {
         self.page_size.map(i64::from)
     }
     fn into_items(output: Self::Output) -> Vec<Self::Item> {
@@ -1933,10 +1933,10 @@ impl crate::paginate::Paginated for ListImportTasksRequest {
     fn set_page_size(&mut self, size: i64) {
         self.page_size = Some(crate::paginate::to_i32(size));
     }
-    fn page(&self) -> Option<i64> {
+    fn current_page(&self) -> Option<i64> {
         self.page_no.map(i64::from)
     }
-    fn page_size(&self) -> Option<i64> {
+    fn current_page_size(&self) -> Option<i64> {
         self.page_size.map(i64::from)
     }
     fn into_items(output: Self::Output) -> Vec<Self::Item> {

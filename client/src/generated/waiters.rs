@@ -22,6 +22,10 @@ pub static IMAGE_ACTIVE: crate::waiter::WaiterDef = crate::waiter::WaiterDef {
         },
         crate::waiter::Acceptor {
             state: crate::waiter::AcceptorState::Failure,
+            matcher: crate::waiter::Matcher::PathEmpty("images"),
+        },
+        crate::waiter::Acceptor {
+            state: crate::waiter::AcceptorState::Failure,
             matcher: crate::waiter::Matcher::ErrorCode("Image.ImageCheck.NotFound"),
         },
     ],

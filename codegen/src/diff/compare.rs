@@ -214,6 +214,7 @@ pub(super) fn run(old: &Api, new: &Api, old_label: &str, new_label: &str) -> Rep
         op_headings: BTreeMap::new(),
     };
     cx.api_info();
+    cx.waiters();
     cx.operations();
     cx.types();
 
@@ -329,6 +330,20 @@ fn clip(s: &str, common: usize) -> String {
     out
 }
 
+fn acceptor_text(a: &crate::ir::Acceptor) -> String {
+    use crate::ir::{AcceptorState, Matcher};
+    let state = match a.state {
+        AcceptorState::Success => "success",
+        AcceptorState::Failure => "failure",
+        AcceptorState::Retry => "retry",
+    };
+    match &a.matcher {
+        Matcher::PathEquals(p, v) => format!("{state} when `{p}` is {}", v.join("|")),
+        Matcher::PathEmpty(p) => format!("{state} when `{p}` is empty"),
+        Matcher::ErrorCode(c) => format!("{state} on `{c}`"),
+    }
+}
+
 fn variant_value<T: std::fmt::Debug>(v: &Variant<T>) -> String {
     format!("{:?}", v.value)
 }
@@ -360,6 +375,58 @@ impl<'a> Ctx<'a> {
         if old.version != new.version {
             let m = format!("API version \"{}\" → \"{}\" (rustdoc of the generated module)", old.version, new.version);
             self.push("docs-changed", Direction::None, Scope::Api, m, (Side::New, "/info/version"));
+        }
+    }
+
+    // ---- waiters -----------------------------------------------------------------------------
+
+    fn waiters(&mut self) {
+        let (old, new) = (self.old, self.new);
+        let pointer = |name: &str| crate::diag::join("/x-waiters", name);
+        for w in &new.waiters {
+            let Some(o) = old.waiters.iter().find(|o| o.name == w.name) else {
+                let m = format!("new waiter method `{}` (polls `{}`)", w.method_name, w.operation_id);
+                self.push("waiter-added", Direction::None, Scope::Api, m, (Side::New, &pointer(&w.name)));
+                continue;
+            };
+            let mut what = Vec::new();
+            if o.operation_id != w.operation_id {
+                what.push(format!("polls `{}` (was `{}`)", w.operation_id, o.operation_id));
+            }
+            if (o.min_delay_ms, o.max_delay_ms) != (w.min_delay_ms, w.max_delay_ms) {
+                what.push(format!(
+                    "delays {}–{} ms (were {}–{} ms)",
+                    w.min_delay_ms, w.max_delay_ms, o.min_delay_ms, o.max_delay_ms
+                ));
+            }
+            let old_acc: Vec<String> = o.acceptors.iter().map(acceptor_text).collect();
+            let new_acc: Vec<String> = w.acceptors.iter().map(acceptor_text).collect();
+            if old_acc != new_acc {
+                let added: Vec<&String> = new_acc.iter().filter(|a| !old_acc.contains(a)).collect();
+                let removed: Vec<&String> = old_acc.iter().filter(|a| !new_acc.contains(a)).collect();
+                let mut parts = Vec::new();
+                if !added.is_empty() {
+                    parts.push(format!("added {}", added.iter().map(|a| a.as_str()).collect::<Vec<_>>().join("; ")));
+                }
+                if !removed.is_empty() {
+                    parts
+                        .push(format!("removed {}", removed.iter().map(|a| a.as_str()).collect::<Vec<_>>().join("; ")));
+                }
+                if parts.is_empty() {
+                    parts.push("reordered (the first match wins)".to_owned());
+                }
+                what.push(format!("acceptors {}", parts.join(", ")));
+            }
+            if !what.is_empty() {
+                let m = format!("`{}`: {}", w.method_name, what.join("; "));
+                self.push("waiter-changed", Direction::None, Scope::Api, m, (Side::New, &pointer(&w.name)));
+            }
+        }
+        for o in &old.waiters {
+            if !new.waiters.iter().any(|w| w.name == o.name) {
+                let m = format!("waiter method `{}` removed", o.method_name);
+                self.push("waiter-removed", Direction::None, Scope::Api, m, (Side::Old, &pointer(&o.name)));
+            }
         }
     }
 

@@ -149,6 +149,9 @@ rules! {
     "api-deprecated", Info, None, "The operation became `deprecated`: the method gets `#[deprecated]` (a warning).";
     "api-reactivated", Info, None, "The operation is no longer deprecated.";
     "api-idempotency-changed", Info, None, "`x-idempotent` changed: whether failures after sending are retried.";
+    "waiter-added", NonBreaking, None, "A waiter was added (`x-waiters`): a new `Client::wait_until_*` method.";
+    "waiter-removed", Breaking, None, "A waiter was removed: its `Client::wait_until_*` method is gone.";
+    "waiter-changed", Info, None, "A waiter's polled operation, delays or acceptors changed: its `wait_until_*` method behaves differently.";
     "response-body-type-changed", Breaking, Response, "The method's return type (the envelope payload) changed.";
     "new-required-request-parameter", Breaking, Request, "A required query parameter was added: `new` gains an argument (or the request fails without it).";
     "new-optional-request-parameter", NonBreaking, Request, "An optional query parameter was added: a new setter.";

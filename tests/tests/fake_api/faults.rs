@@ -203,7 +203,7 @@ fn generated_client_against_each_queued_fault() {
     let before = server().requests_by(&a.ak).len();
     inject("plain=503", 4, LIST);
     match list().unwrap_err() {
-        Error::Http(h) => assert_eq!((h.status, h.attempts), (503, 4)),
+        Error::Http(h) => assert_eq!((h.http_status, h.attempts), (503, 4)),
         other => panic!("{other:?}"),
     }
     assert_eq!(attempts(before).len(), 4);
@@ -223,7 +223,7 @@ fn generated_client_against_each_queued_fault() {
     for (spec, check) in [
         ("503", (|e: &Error| e.as_api_error().is_some_and(|a| a.http_status == 503)) as fn(&Error) -> bool),
         ("reset", |e: &Error| matches!(e, Error::Transport(_))),
-        ("html=502", |e: &Error| matches!(e, Error::Http(h) if h.status == 502)),
+        ("html=502", |e: &Error| matches!(e, Error::Http(h) if h.http_status == 502)),
         ("delay=1000", |e: &Error| e.is_timeout()),
     ] {
         if spec.starts_with("delay") {

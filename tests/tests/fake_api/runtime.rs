@@ -89,12 +89,25 @@ fn waiter_fails_fast_on_a_failure_state_and_is_bounded_by_max_wait() {
     let created = rt().block_on(c.create_image(CreateImageRequest::new("ecs-w", "waiter-img"))).unwrap();
     let id = created.images.unwrap().remove(0).image_id;
 
-    // Still queued (transitions take two reads here): a 0-wait gives up after one poll.
-    let e = rt().block_on(c.wait_until_image_active(GetImageRequest::new(&id), Duration::ZERO)).unwrap_err();
+    // Still queued after one poll (transitions take two reads here); the next poll would start
+    // after the 100 ms budget, so the wait gives up after one poll, reporting what it saw.
+    let patient = Client::builder()
+        .credentials(Credentials::new("ak-rt-waiter", "sk-rt-waiter"))
+        .endpoint(slow_server().url())
+        .region(REGION)
+        .waiter_delays(Duration::from_millis(500), Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let e = rt()
+        .block_on(patient.wait_until_image_active(GetImageRequest::new(&id), Duration::from_millis(100)))
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_millis(400), "{:?}", started.elapsed());
     match &e {
         Error::Waiter(w) => {
             assert_eq!((w.kind, w.polls), (WaiterErrorKind::MaxWaitExceeded, 1));
             assert_eq!(w.observed.as_deref(), Some("images[0].imageStatus = queued"));
+            assert!(w.last_request_id.is_some());
         }
         other => panic!("{other:?}"),
     }
