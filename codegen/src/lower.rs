@@ -1874,32 +1874,14 @@ impl<'a> Lowerer<'a> {
                 ok = false;
                 continue;
             }
-            let docs = descs
-                .get(i)
-                .filter(|d| !d.is_empty())
-                .map(|d| vec![format!("`{v}`: {d}")])
-                .unwrap_or_else(|| vec![format!("`{v}`")]);
+            let docs = variant_docs(&descs, i, v);
             variants.push(Variant { rust_name: rust, value: v.clone(), docs });
         }
         if !ok {
             return None;
         }
-        if variants.is_empty() {
-            self.err(
-                &join(pointer, "enum"),
-                "an enum needs at least one non-null value: list the values, or remove `enum`",
-            );
-            return None;
-        }
-        let docs = self.type_docs(schema);
-        self.register(TypeDef {
-            name: name.to_owned(),
-            docs,
-            kind: TypeKind::StringEnum(variants),
-            pointer: pointer.to_owned(),
-            module: module_for(pointer),
-            request_side: false,
-        })
+        let empty = variants.is_empty();
+        self.register_enum(schema, pointer, name, empty, TypeKind::StringEnum(variants))
     }
 
     fn int_enum(&mut self, schema: &Schema, pointer: &str, name: &str, values: &[Option<i64>]) -> Option<()> {
@@ -1931,17 +1913,19 @@ impl<'a> Lowerer<'a> {
                 ok = false;
                 continue;
             }
-            let docs = descs
-                .get(i)
-                .filter(|d| !d.is_empty())
-                .map(|d| vec![format!("`{v}`: {d}")])
-                .unwrap_or_else(|| vec![format!("`{v}`")]);
+            let docs = variant_docs(&descs, i, v);
             variants.push(Variant { rust_name: rust, value: *v, docs });
         }
         if !ok {
             return None;
         }
-        if variants.is_empty() {
+        let empty = variants.is_empty();
+        self.register_enum(schema, pointer, name, empty, TypeKind::IntEnum(variants))
+    }
+
+    /// Registers a lowered enum type; an enum left without any non-null value is an error.
+    fn register_enum(&mut self, schema: &Schema, pointer: &str, name: &str, empty: bool, kind: TypeKind) -> Option<()> {
+        if empty {
             self.err(
                 &join(pointer, "enum"),
                 "an enum needs at least one non-null value: list the values, or remove `enum`",
@@ -1952,7 +1936,7 @@ impl<'a> Lowerer<'a> {
         self.register(TypeDef {
             name: name.to_owned(),
             docs,
-            kind: TypeKind::IntEnum(variants),
+            kind,
             pointer: pointer.to_owned(),
             module: module_for(pointer),
             request_side: false,
@@ -2286,6 +2270,14 @@ fn valid_path(p: &str) -> bool {
             }
             rest.is_empty()
         })
+}
+
+/// Rustdoc of an enum variant: its wire value, with its `x-enum-descriptions` entry if any.
+fn variant_docs(descs: &[String], i: usize, value: impl std::fmt::Display) -> Vec<String> {
+    match descs.get(i).filter(|d| !d.is_empty()) {
+        Some(d) => vec![format!("`{value}`: {d}")],
+        None => vec![format!("`{value}`")],
+    }
 }
 
 fn is_json(ct: &str) -> bool {
