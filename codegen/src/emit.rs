@@ -414,21 +414,7 @@ fn emit_type(api: &Api, t: &TypeDef) -> TokenStream {
         TypeKind::StringEnum(variants) => {
             docs.push(format!("Values this client does not know are kept in [`{}::Unknown`], so a new server value never breaks decoding.", t.name));
             let docs = doc_attrs(&docs);
-            let vs = variants.iter().map(|v| {
-                let id = ident(&v.rust_name);
-                let d = doc_attrs(&v.docs);
-                quote!(#d #id,)
-            });
-            let to = variants.iter().map(|v| {
-                let id = ident(&v.rust_name);
-                let s = &v.value;
-                quote!(Self::#id => #s,)
-            });
-            let from = variants.iter().map(|v| {
-                let id = ident(&v.rust_name);
-                let s = &v.value;
-                quote!(#s => Self::#id,)
-            });
+            let EnumArms { decls: vs, to_value: to, from_value: from } = enum_arms(variants);
             let values = variants.iter().map(|v| &v.value);
             quote! {
                 #docs
@@ -463,21 +449,7 @@ fn emit_type(api: &Api, t: &TypeDef) -> TokenStream {
         TypeKind::IntEnum(variants) => {
             docs.push(format!("Values this client does not know are kept in [`{}::Unknown`].", t.name));
             let docs = doc_attrs(&docs);
-            let vs = variants.iter().map(|v| {
-                let id = ident(&v.rust_name);
-                let d = doc_attrs(&v.docs);
-                quote!(#d #id,)
-            });
-            let to = variants.iter().map(|v| {
-                let id = ident(&v.rust_name);
-                let n = v.value;
-                quote!(Self::#id => #n,)
-            });
-            let from = variants.iter().map(|v| {
-                let id = ident(&v.rust_name);
-                let n = v.value;
-                quote!(#n => Self::#id,)
-            });
+            let EnumArms { decls: vs, to_value: to, from_value: from } = enum_arms(variants);
             quote! {
                 #docs
                 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -507,6 +479,27 @@ fn emit_type(api: &Api, t: &TypeDef) -> TokenStream {
             }
         }
     }
+}
+
+/// The per-variant pieces of a generated enum: declarations (with docs), `variant => value`
+/// arms and `value => variant` arms.
+struct EnumArms {
+    decls: Vec<TokenStream>,
+    to_value: Vec<TokenStream>,
+    from_value: Vec<TokenStream>,
+}
+
+fn enum_arms<T: quote::ToTokens>(variants: &[Variant<T>]) -> EnumArms {
+    let mut arms = EnumArms { decls: Vec::new(), to_value: Vec::new(), from_value: Vec::new() };
+    for v in variants {
+        let id = ident(&v.rust_name);
+        let d = doc_attrs(&v.docs);
+        let value = &v.value;
+        arms.decls.push(quote!(#d #id,));
+        arms.to_value.push(quote!(Self::#id => #value,));
+        arms.from_value.push(quote!(#value => Self::#id,));
+    }
+    arms
 }
 
 /// `new(required...)` plus one setter per optional field.
