@@ -278,6 +278,8 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<Vec<GeneratedFile>, Error> {
         },
         GeneratedFile { path: "operations.rs".into(), contents: render(spec_label, emit_operations(api))? },
     ];
+    // The `ctimage` command line (`codegen/src/cli.rs`), compiled with the `cli` feature only.
+    files.push(GeneratedFile { path: "cli.rs".into(), contents: render(spec_label, crate::cli::emit_cli(api)?)? });
     if !api.waiters.is_empty() {
         files.push(GeneratedFile {
             path: "waiters.rs".into(),
@@ -352,6 +354,8 @@ fn emit_root(api: &Api, spec_label: &str) -> TokenStream {
         pub mod model;
         pub mod operations;
         #waiter_mod
+        #[cfg(feature = "cli")]
+        pub mod cli;
 
         impl crate::Client {
             #(#methods)*

@@ -18,6 +18,28 @@ pub struct Api {
     pub types: BTreeMap<String, TypeDef>,
     /// Waiters (`x-waiters`), sorted by name.
     pub waiters: Vec<Waiter>,
+    /// Top-level `tags` (how the doc groups operations), in spec order.
+    pub tags: Vec<Tag>,
+}
+
+/// A top-level tag: a group of operations (a command group of the CLI).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tag {
+    /// Name (`lifecycle`).
+    pub name: String,
+    /// Doc paragraphs (its `description`).
+    pub docs: Vec<String>,
+}
+
+/// `x-waiter` on an operation: the waiter that usually follows it (the CLI's `--wait`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaiterUse {
+    /// Waiter name (a key of `x-waiters`).
+    pub waiter: String,
+    /// Fields of the polled request (wire name) taken from this operation's response, as a
+    /// path into its payload (`images[0].imageId`); the others come from this operation's
+    /// request by wire name.
+    pub from_response: Vec<(String, String)>,
 }
 
 /// A waiter (`x-waiters` entry): poll an operation until acceptors say done.
@@ -133,6 +155,10 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// JSON pointer of the operation.
     pub pointer: String,
+    /// Tags (`tags`), in spec order.
+    pub tags: Vec<String>,
+    /// The waiter that follows this operation (`x-waiter`), if any.
+    pub waiter: Option<WaiterUse>,
 }
 
 /// `x-pagination`: how to walk pages of a list operation.

@@ -7,6 +7,7 @@
 //! Nothing touches the disk until everything succeeded; [`write_files`] then replaces the output
 //! directory's generated files atomically (write temp files, rename) and deletes orphans.
 
+pub mod cli;
 pub mod diag;
 pub mod diff;
 pub mod docs;

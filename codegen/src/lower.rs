@@ -312,6 +312,7 @@ impl<'a> Lowerer<'a> {
         }
         operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
         let waiters = self.read_waiters(&operations);
+        self.read_operation_waiters(&mut operations, &waiters);
 
         self.prune(&operations);
         self.mark_request_side(&operations);
@@ -328,6 +329,11 @@ impl<'a> Lowerer<'a> {
             operations,
             types: self.types,
             waiters,
+            tags: spec
+                .tags
+                .iter()
+                .map(|t| Tag { name: t.name.clone(), docs: t.description.iter().cloned().collect() })
+                .collect(),
         })
     }
 
@@ -628,6 +634,8 @@ impl<'a> Lowerer<'a> {
             output,
             pagination,
             pointer: pointer.to_owned(),
+            tags: op.tags.clone(),
+            waiter: None,
         })
     }
 
@@ -2293,5 +2301,64 @@ fn compact(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+impl Lowerer<'_> {
+    /// Reads `x-waiter` of each operation: `{waiter: <x-waiters name>, fromResponse: {<polled
+    /// request field>: <path in this operation's payload>}}`. Every required field of the polled
+    /// request must come from the response map or from this operation's request (same wire
+    /// name), or be filled from the client's region.
+    fn read_operation_waiters(&mut self, operations: &mut [Operation], waiters: &[Waiter]) {
+        let polled: Vec<(String, Vec<Field>)> =
+            operations.iter().map(|o| (o.operation_id.clone(), o.fields.clone())).collect();
+        for i in 0..operations.len() {
+            let pointer = join(&operations[i].pointer, "x-waiter");
+            let Some(v) = raw::at(self.raw, &pointer).cloned() else { continue };
+            let name = v.get("waiter").and_then(serde_yaml::Value::as_str);
+            let from = v.get("fromResponse");
+            let shape_ok = v.as_mapping().is_some_and(|m| {
+                m.keys().all(|k| matches!(k.as_str(), Some("waiter" | "fromResponse")))
+            }) && from.is_none_or(|f| f.as_mapping().is_some_and(|m| m.iter().all(|(k, v)| k.is_string() && v.is_string())));
+            let Some(name) = name.filter(|_| shape_ok) else {
+                self.err(&pointer, "`x-waiter` must be `{waiter: <name in x-waiters>, fromResponse: {<field>: <path>}}`");
+                continue;
+            };
+            let Some(w) = waiters.iter().find(|w| w.name == name) else {
+                self.err(&join(&pointer, "waiter"), format!("`{name}` is not a waiter of the top-level `x-waiters`"));
+                continue;
+            };
+            let from_response: Vec<(String, String)> = from
+                .and_then(serde_yaml::Value::as_mapping)
+                .map(|m| {
+                    m.iter().filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v.as_str()?.to_owned()))).collect()
+                })
+                .unwrap_or_default();
+            let polled_fields = polled.iter().find(|(id, _)| *id == w.operation_id).map(|(_, f)| f.as_slice());
+            let own = &operations[i].fields;
+            for f in polled_fields.unwrap_or_default() {
+                let mapped = from_response.iter().any(|(k, _)| *k == f.wire_name);
+                let from_request = own.iter().any(|o| o.wire_name == f.wire_name);
+                if f.required && !f.region_default && !mapped && !from_request {
+                    self.err(
+                        &pointer,
+                        format!(
+                            "the waiter `{name}` polls `{}`, whose required `{}` is neither a field of this request \
+                             nor mapped in `fromResponse`: add `fromResponse: {{{}: <path in returnObj>}}`",
+                            w.operation_id, f.wire_name, f.wire_name
+                        ),
+                    );
+                }
+            }
+            for (k, _) in &from_response {
+                if !polled_fields.unwrap_or_default().iter().any(|f| f.wire_name == *k) {
+                    self.err(
+                        &join(&join(&pointer, "fromResponse"), k),
+                        format!("`{k}` is not a field of `{}`, which the waiter `{name}` polls", w.operation_id),
+                    );
+                }
+            }
+            operations[i].waiter = Some(WaiterUse { waiter: name.to_owned(), from_response });
+        }
     }
 }

@@ -226,6 +226,7 @@ pub(crate) const EXTENSIONS: &[&str] = &[
     "x-pagination",
     "x-rust-name",
     "x-unverified",
+    "x-waiter",
     "x-waiters",
 ];
 

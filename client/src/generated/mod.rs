@@ -3,6 +3,8 @@
 pub mod model;
 pub mod operations;
 pub mod waiters;
+#[cfg(feature = "cli")]
+pub mod cli;
 impl crate::Client {
     /// 接受共享镜像 — Accept an image shared with this account
     ///

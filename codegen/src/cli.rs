@@ -1,0 +1,399 @@
+//! IR → `client/src/generated/cli.rs`: the per-operation part of the `ctimage` command line.
+//!
+//! The output is data plus one request builder per operation: [`emit_cli`] writes static tables
+//! (`GROUPS`, `COMMANDS`: names, help, flags with their kinds and possible values, paging and
+//! waiter facts) that the hand-written runtime (`client/src/cli/`) turns into a clap command,
+//! and `build_*` functions that assemble each typed request from a JSON object keyed by wire
+//! name (the flags and `--json-input` share that path). Requests are then sent through the
+//! typed client (`Client::send`, `Client::paginate`, `Client::wait`), never a second HTTP path.
+//!
+//! Reads only the IR. Names come from the IR too: a group per tag, a command per operation
+//! (kebab case of its Rust method name), a flag per request field (kebab case of its Rust name).
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::diag::Error;
+use crate::ir::*;
+use crate::names::is_ident;
+
+/// Flags the runtime defines on every command; a field flag must not take one of these names.
+pub const GLOBAL_FLAGS: &[&str] = &[
+    "all",
+    "attempt-timeout",
+    "connect-timeout",
+    "endpoint",
+    "help",
+    "json-input",
+    "max-attempts",
+    "output",
+    "query",
+    "quiet",
+    "region",
+    "timeout",
+    "verbose",
+    "version",
+    "wait",
+    "wait-timeout",
+];
+
+/// Top-level command names the runtime owns; a tag must not take one of these names.
+pub const RESERVED_GROUPS: &[&str] = &["completions", "help", "man", "wait"];
+
+fn ident(s: &str) -> Ident {
+    if is_ident(s) {
+        Ident::new(s, Span::call_site())
+    } else {
+        Ident::new("__invalid_identifier_generator_bug", Span::call_site())
+    }
+}
+
+/// `snake_case` → `kebab-case`.
+fn kebab(snake: &str) -> String {
+    snake.trim_matches('_').replace('_', "-")
+}
+
+fn paragraphs(docs: &[String]) -> String {
+    docs.iter().map(|d| d.trim()).filter(|d| !d.is_empty()).collect::<Vec<_>>().join("\n\n")
+}
+
+fn first_line(docs: &[String]) -> String {
+    docs.iter().find(|d| !d.trim().is_empty()).and_then(|d| d.lines().next()).unwrap_or("").trim().to_owned()
+}
+
+/// The flag kind of a request field's type.
+fn arg_kind(api: &Api, t: &TypeRef) -> TokenStream {
+    match t {
+        TypeRef::String | TypeRef::Scalar => quote!(crate::cli::ArgKind::Str),
+        TypeRef::I32 => quote!(crate::cli::ArgKind::I32),
+        TypeRef::I64 => quote!(crate::cli::ArgKind::I64),
+        TypeRef::F64 => quote!(crate::cli::ArgKind::F64),
+        TypeRef::Bool => quote!(crate::cli::ArgKind::Bool),
+        TypeRef::Vec(inner) if matches!(**inner, TypeRef::String | TypeRef::Scalar) => {
+            quote!(crate::cli::ArgKind::StrList)
+        }
+        TypeRef::Named(n) => match api.types.get(n).map(|t| &t.kind) {
+            Some(TypeKind::StringEnum(vs)) => {
+                let vals = vs.iter().map(|v| {
+                    let (value, help) = (&v.value, first_line(&v.docs));
+                    quote!((#value, #help))
+                });
+                quote!(crate::cli::ArgKind::Enum(&[#(#vals),*]))
+            }
+            Some(TypeKind::IntEnum(vs)) => {
+                let vals = vs.iter().map(|v| {
+                    let (value, help) = (v.value.to_string(), first_line(&v.docs));
+                    quote!((#value, #help))
+                });
+                quote!(crate::cli::ArgKind::IntEnum(&[#(#vals),*]))
+            }
+            _ => quote!(crate::cli::ArgKind::Json),
+        },
+        _ => quote!(crate::cli::ArgKind::Json),
+    }
+}
+
+fn arg_help(f: &Field) -> (String, String) {
+    let mut help = first_line(&f.docs);
+    if f.region_default {
+        help.push_str(" [default: --region / CTYUN_REGION_ID]");
+    }
+    let mut long = paragraphs(&f.docs);
+    let mut facts = format!(
+        "Wire name `{}` ({})",
+        f.wire_name,
+        match f.location {
+            Location::Query => "query",
+            Location::Body => "body",
+        }
+    );
+    if f.region_default {
+        facts.push_str("; defaults to --region or CTYUN_REGION_ID");
+    } else if f.required {
+        facts.push_str("; required");
+    }
+    facts.push('.');
+    if !long.is_empty() {
+        long.push_str("\n\n");
+    }
+    long.push_str(&facts);
+    (help, long)
+}
+
+fn emit_args(api: &Api, fields: &[Field]) -> TokenStream {
+    let args = fields.iter().map(|f| {
+        let wire = &f.wire_name;
+        let flag = kebab(&f.rust_name);
+        let kind = arg_kind(api, &f.ty);
+        let required = f.required && !f.region_default;
+        let (help, long_help) = arg_help(f);
+        quote! {
+            crate::cli::Arg {
+                wire: #wire,
+                flag: #flag,
+                kind: #kind,
+                required: #required,
+                help: #help,
+                long_help: #long_help,
+            },
+        }
+    });
+    quote!(&[#(#args)*])
+}
+
+/// Wire name of the output field holding a paged operation's items.
+fn items_wire_name(api: &Api, op: &Operation, p: &Pagination) -> String {
+    if let TypeRef::Named(n) = &op.output {
+        if let Some(TypeKind::Struct(fields)) = api.types.get(n).map(|t| &t.kind) {
+            if let Some(f) = fields.iter().find(|f| f.rust_name == p.items.rust_name) {
+                return f.wire_name.clone();
+            }
+        }
+    }
+    p.items.rust_name.clone()
+}
+
+/// Checks what the IR validation does not know about: flags and command names unique and not
+/// taken by the runtime, waiters named by operations defined.
+fn check(api: &Api) -> Result<(), Error> {
+    let mut problems = Vec::new();
+    let mut commands = BTreeSet::new();
+    for t in &api.tags {
+        if RESERVED_GROUPS.contains(&t.name.as_str()) {
+            problems.push(format!("tag `{}` is a command of `ctimage` itself: rename the tag", t.name));
+        }
+    }
+    for op in &api.operations {
+        let group = op.tags.first().map(String::as_str).unwrap_or("");
+        if !commands.insert((group, kebab(&op.method_name))) {
+            problems.push(format!("two operations become the command `{group} {}`", kebab(&op.method_name)));
+        }
+        let mut flags = BTreeSet::new();
+        for f in &op.fields {
+            let flag = kebab(&f.rust_name);
+            if GLOBAL_FLAGS.contains(&flag.as_str()) {
+                problems.push(format!(
+                    "field `{}` of `{}` becomes the flag `--{flag}`, which `ctimage` defines for every command: \
+                     give it an `x-rust-name`",
+                    f.wire_name, op.operation_id
+                ));
+            }
+            if !flags.insert(flag.clone()) {
+                problems.push(format!("two fields of `{}` become the flag `--{flag}`", op.operation_id));
+            }
+        }
+        if let Some(w) = &op.waiter {
+            if !api.waiters.iter().any(|x| x.name == w.waiter) {
+                problems.push(format!("`{}` names the undefined waiter `{}`", op.operation_id, w.waiter));
+            }
+        }
+    }
+    for w in &api.waiters {
+        if !api.operations.iter().any(|o| o.operation_id == w.operation_id) {
+            problems.push(format!("waiter `{}` polls the undefined operation `{}`", w.name, w.operation_id));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Internal(format!("the CLI cannot be emitted: {}", problems.join("; "))))
+    }
+}
+
+/// The contents of `cli.rs`.
+pub fn emit_cli(api: &Api) -> Result<TokenStream, Error> {
+    check(api)?;
+    // Groups: the spec's tags in spec order, then tags used but not declared.
+    let mut groups: Vec<(String, String)> = api.tags.iter().map(|t| (t.name.clone(), first_line(&t.docs))).collect();
+    for op in &api.operations {
+        if let Some(t) = op.tags.first() {
+            if !groups.iter().any(|(g, _)| g == t) {
+                groups.push((t.clone(), String::new()));
+            }
+        }
+    }
+    let group_defs = groups.iter().map(|(name, about)| quote!(crate::cli::Group { name: #name, about: #about },));
+
+    let mut commands = Vec::new();
+    let mut builders = Vec::new();
+    let mut call_arms = Vec::new();
+    for op in &api.operations {
+        let group = op.tags.first().cloned().unwrap_or_default();
+        let name = kebab(&op.method_name);
+        let op_id = &op.operation_id;
+        let about = first_line(&op.docs);
+        let mut long = paragraphs(&op.docs);
+        long.push_str(&format!("\n\n`{} {}` (operationId `{}`).", op.method.as_str(), op.path, op.operation_id));
+        let paged = op.pagination.as_ref().map(|p| items_wire_name(api, op, p));
+        if let Some(items) = &paged {
+            long.push_str(&format!(" Paged: --all walks every page and prints all `{items}`."));
+        }
+        if let Some(w) = &op.waiter {
+            long.push_str(&format!(" --wait polls until the `{}` waiter succeeds.", w.waiter));
+        }
+        let args = emit_args(api, &op.fields);
+        let paged_tokens = match &paged {
+            Some(items) => quote!(Some(#items)),
+            None => quote!(None),
+        };
+        let wait_tokens = match &op.waiter {
+            Some(w) => {
+                let waiter = &w.waiter;
+                let from = w.from_response.iter().map(|(k, v)| quote!((#k, #v)));
+                quote!(Some(crate::cli::WaitUse { waiter: #waiter, from_response: &[#(#from),*] }))
+            }
+            None => quote!(None),
+        };
+        commands.push(quote! {
+            crate::cli::Command {
+                group: #group,
+                name: #name,
+                operation_id: #op_id,
+                about: #about,
+                long_about: #long,
+                args: #args,
+                items: #paged_tokens,
+                wait: #wait_tokens,
+                waiter: None,
+            },
+        });
+
+        let build = ident(&format!("build_{}", op.method_name));
+        let req = ident(&op.request_type);
+        let inits = op.fields.iter().map(|f| {
+            let id = ident(&f.rust_name);
+            let wire = &f.wire_name;
+            if f.optional_in_request() {
+                quote!(#id: input.optional(#wire)?,)
+            } else {
+                quote!(#id: input.required(#wire)?,)
+            }
+        });
+        let doc = format!(" `{op_id}` from a JSON object keyed by wire name.");
+        builders.push(quote! {
+            #[doc = #doc]
+            fn #build(mut input: crate::cli::Input) -> Result<super::operations::#req, crate::cli::CliError> {
+                let request = super::operations::#req { #(#inits)* };
+                input.finish()?;
+                Ok(request)
+            }
+        });
+        let run = match &paged {
+            Some(items) => quote! {
+                if all {
+                    crate::cli::send_all(client, request, #items).await
+                } else {
+                    crate::cli::send(client, request).await
+                }
+            },
+            None => quote! {
+                let _ = all;
+                crate::cli::send(client, request).await
+            },
+        };
+        call_arms.push(quote! {
+            #op_id => {
+                let request = #build(input)?;
+                #run
+            }
+        });
+    }
+
+    let mut wait_arms = Vec::new();
+    for w in &api.waiters {
+        let Some(polled) = api.operations.iter().find(|o| o.operation_id == w.operation_id) else { continue };
+        let name = &w.name;
+        let cmd = kebab(w.method_name.trim_start_matches("wait_until_"));
+        let about = first_line(&w.docs);
+        let long = format!(
+            "{}\n\nPolls `{}` (first delay {} s, growing to at most {} s) until the waiter's acceptors say \
+             success or failure, or --wait-timeout runs out.",
+            paragraphs(&w.docs),
+            w.operation_id,
+            w.min_delay_ms as f64 / 1000.0,
+            w.max_delay_ms as f64 / 1000.0
+        );
+        let args = emit_args(api, &polled.fields);
+        let op_id = &w.operation_id;
+        commands.push(quote! {
+            crate::cli::Command {
+                group: "wait",
+                name: #cmd,
+                operation_id: #op_id,
+                about: #about,
+                long_about: #long,
+                args: #args,
+                items: None,
+                wait: None,
+                waiter: Some(#name),
+            },
+        });
+        let build = ident(&format!("build_{}", polled.method_name));
+        let c = ident(&w.const_name);
+        wait_arms.push(quote! {
+            #name => {
+                let request = #build(input)?;
+                crate::cli::wait(client, request, &super::waiters::#c, max_wait).await
+            }
+        });
+    }
+    let wait_fn = if wait_arms.is_empty() {
+        quote! {
+            /// Runs a waiter by name (this API has none).
+            pub(crate) async fn wait(
+                _client: &crate::Client,
+                waiter: &str,
+                _input: crate::cli::Input,
+                _max_wait: std::time::Duration,
+            ) -> Result<serde_json::Value, crate::cli::CliError> {
+                Err(crate::cli::CliError::unknown("waiter", waiter))
+            }
+        }
+    } else {
+        quote! {
+            /// Runs a waiter by name, polling the request built from `input` (keyed by wire name).
+            pub(crate) async fn wait(
+                client: &crate::Client,
+                waiter: &str,
+                input: crate::cli::Input,
+                max_wait: std::time::Duration,
+            ) -> Result<serde_json::Value, crate::cli::CliError> {
+                match waiter {
+                    #(#wait_arms)*
+                    other => Err(crate::cli::CliError::unknown("waiter", other)),
+                }
+            }
+        }
+    };
+
+    Ok(quote! {
+        //! The `ctimage` commands: one per operation, grouped by the spec's tags, plus one per
+        //! waiter (`ctimage wait ...`). Data for the hand-written runtime in `crate::cli`.
+
+        /// Command groups: the spec's tags.
+        pub static GROUPS: &[crate::cli::Group] = &[#(#group_defs)*];
+
+        /// Every command, in operation order, then the waiters.
+        pub static COMMANDS: &[crate::cli::Command] = &[#(#commands)*];
+
+        /// Sends the operation `operation_id` with the request built from `input` (keyed by wire
+        /// name); `all` walks every page of a paged operation.
+        pub(crate) async fn call(
+            client: &crate::Client,
+            operation_id: &str,
+            input: crate::cli::Input,
+            all: bool,
+        ) -> Result<serde_json::Value, crate::cli::CliError> {
+            match operation_id {
+                #(#call_arms)*
+                other => Err(crate::cli::CliError::unknown("operation", other)),
+            }
+        }
+
+        #wait_fn
+
+        #(#builders)*
+    })
+}
