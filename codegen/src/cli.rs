@@ -84,7 +84,10 @@ fn arg_kind(api: &Api, t: &TypeRef) -> TokenStream {
             }
             Some(TypeKind::IntEnum(vs)) => {
                 let vals = vs.iter().map(|v| {
-                    let (value, help) = (v.value.to_string(), first_line(&v.docs));
+                    let value = v.value.to_string();
+                    // A variant documented only by its value says nothing more.
+                    let help = first_line(&v.docs);
+                    let help = if help.trim_matches('`') == value { String::new() } else { help };
                     quote!((#value, #help))
                 });
                 quote!(crate::cli::ArgKind::IntEnum(&[#(#vals),*]))
@@ -97,6 +100,9 @@ fn arg_kind(api: &Api, t: &TypeRef) -> TokenStream {
 
 fn arg_help(f: &Field) -> (String, String) {
     let mut help = first_line(&f.docs);
+    if f.required && !f.region_default {
+        help.push_str(" [required]");
+    }
     if f.region_default {
         help.push_str(" [default: --region / CTYUN_REGION_ID]");
     }

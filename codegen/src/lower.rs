@@ -2317,11 +2317,16 @@ impl Lowerer<'_> {
             let Some(v) = raw::at(self.raw, &pointer).cloned() else { continue };
             let name = v.get("waiter").and_then(serde_yaml::Value::as_str);
             let from = v.get("fromResponse");
-            let shape_ok = v.as_mapping().is_some_and(|m| {
-                m.keys().all(|k| matches!(k.as_str(), Some("waiter" | "fromResponse")))
-            }) && from.is_none_or(|f| f.as_mapping().is_some_and(|m| m.iter().all(|(k, v)| k.is_string() && v.is_string())));
+            let shape_ok =
+                v.as_mapping().is_some_and(|m| m.keys().all(|k| matches!(k.as_str(), Some("waiter" | "fromResponse"))))
+                    && from.is_none_or(|f| {
+                        f.as_mapping().is_some_and(|m| m.iter().all(|(k, v)| k.is_string() && v.is_string()))
+                    });
             let Some(name) = name.filter(|_| shape_ok) else {
-                self.err(&pointer, "`x-waiter` must be `{waiter: <name in x-waiters>, fromResponse: {<field>: <path>}}`");
+                self.err(
+                    &pointer,
+                    "`x-waiter` must be `{waiter: <name in x-waiters>, fromResponse: {<field>: <path>}}`",
+                );
                 continue;
             };
             let Some(w) = waiters.iter().find(|w| w.name == name) else {
@@ -2330,9 +2335,7 @@ impl Lowerer<'_> {
             };
             let from_response: Vec<(String, String)> = from
                 .and_then(serde_yaml::Value::as_mapping)
-                .map(|m| {
-                    m.iter().filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v.as_str()?.to_owned()))).collect()
-                })
+                .map(|m| m.iter().filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v.as_str()?.to_owned()))).collect())
                 .unwrap_or_default();
             let polled_fields = polled.iter().find(|(id, _)| *id == w.operation_id).map(|(_, f)| f.as_slice());
             let own = &operations[i].fields;
@@ -2350,7 +2353,16 @@ impl Lowerer<'_> {
                     );
                 }
             }
-            for (k, _) in &from_response {
+            for (k, path) in &from_response {
+                if !self.path_in_type(&operations[i].output, path) {
+                    self.err(
+                        &join(&join(&pointer, "fromResponse"), k),
+                        format!(
+                            "`{path}` is not a path of this operation's `returnObj` (wire names, `[n]` for list \
+                             items, e.g. `images[0].imageID`)"
+                        ),
+                    );
+                }
                 if !polled_fields.unwrap_or_default().iter().any(|f| f.wire_name == *k) {
                     self.err(
                         &join(&join(&pointer, "fromResponse"), k),
@@ -2360,5 +2372,35 @@ impl Lowerer<'_> {
             }
             operations[i].waiter = Some(WaiterUse { waiter: name.to_owned(), from_response });
         }
+    }
+
+    /// Whether `path` (`a.b[0].c`, wire names) leads somewhere in a value of type `t`.
+    fn path_in_type(&self, t: &TypeRef, path: &str) -> bool {
+        let mut cur = t.clone();
+        for segment in path.split('.') {
+            let (name, mut rest) = match segment.find('[') {
+                Some(i) => (&segment[..i], &segment[i..]),
+                None => (segment, ""),
+            };
+            if !name.is_empty() {
+                let TypeRef::Named(n) = &cur else { return false };
+                let Some(TypeKind::Struct(fields)) = self.types.get(n).map(|t| &t.kind) else { return false };
+                let Some(f) = fields.iter().find(|f| f.wire_name == name) else { return false };
+                cur = f.ty.clone();
+            }
+            while let Some(r) = rest.strip_prefix('[') {
+                let Some(end) = r.find(']') else { return false };
+                let TypeRef::Vec(inner) = &cur else { return false };
+                if r[..end].parse::<usize>().is_err() {
+                    return false;
+                }
+                cur = (**inner).clone();
+                rest = &r[end + 1..];
+            }
+            if !rest.is_empty() {
+                return false;
+            }
+        }
+        true
     }
 }

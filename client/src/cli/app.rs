@@ -12,7 +12,8 @@ use super::output::{self, Format};
 use super::{ArgKind, CliError, Command, ExitCode, Input, COMMANDS, GROUPS};
 use crate::{Client, ClientBuilder, RetryConfig};
 
-const ABOUT: &str = "Command line for the CTyun (天翼云) Image Service API v4, generated from the same spec as the ctyun-image client";
+const ABOUT: &str =
+    "Command line for the CTyun (天翼云) Image Service API v4, generated from the same spec as the ctyun-image client";
 
 const AFTER_HELP: &str = "\
 Credentials and defaults come from the environment, like the library:
@@ -94,10 +95,7 @@ fn global_args() -> Vec<ClapArg> {
             .short('v')
             .action(ArgAction::Count)
             .help("Log the client's tracing spans on stderr (-v debug, -vv trace)")),
-        g(ClapArg::new("quiet")
-            .long("quiet")
-            .action(ArgAction::SetTrue)
-            .help("No progress on stderr while waiting")),
+        g(ClapArg::new("quiet").long("quiet").action(ArgAction::SetTrue).help("No progress on stderr while waiting")),
     ]
 }
 
@@ -288,14 +286,14 @@ fn execute(m: &ArgMatches, out: &mut dyn std::io::Write, err: &mut dyn std::io::
         Some("text") => Format::Text,
         _ => Format::Json,
     };
+    if let Some(q) = m.get_one::<String>("query") {
+        // Check the path before anything is sent.
+        output::query(&Value::Null, q).map_err(CliError::Usage)?;
+    }
     let input = collect_input(cmd, cm)?;
     let client = build_client(m)?;
-    let wait_timeout = cm
-        .try_get_one::<Duration>("wait-timeout")
-        .ok()
-        .flatten()
-        .copied()
-        .unwrap_or(DEFAULT_WAIT_TIMEOUT);
+    let wait_timeout =
+        cm.try_get_one::<Duration>("wait-timeout").ok().flatten().copied().unwrap_or(DEFAULT_WAIT_TIMEOUT);
     let all = cm.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false);
     let wait = cm.try_get_one::<bool>("wait").ok().flatten().copied().unwrap_or(false);
     let progress = !m.get_flag("quiet") && std::io::stderr().is_terminal();
@@ -434,17 +432,15 @@ fn collect_input(cmd: &'static Command, m: &ArgMatches) -> Result<Map<String, Va
             ArgKind::I64 => m.get_one::<i64>(a.wire).map(|n| Value::from(*n)),
             ArgKind::F64 => m.get_one::<f64>(a.wire).map(|n| Value::from(*n)),
             ArgKind::Bool => m.get_one::<bool>(a.wire).map(|b| Value::Bool(*b)),
-            ArgKind::IntEnum(_) => m
-                .get_one::<String>(a.wire)
-                .and_then(|s| s.parse::<i64>().ok())
-                .map(Value::from),
-            ArgKind::StrList => m
-                .get_many::<String>(a.wire)
-                .map(|vs| Value::Array(vs.map(|s| Value::String(s.clone())).collect())),
+            ArgKind::IntEnum(_) => m.get_one::<String>(a.wire).and_then(|s| s.parse::<i64>().ok()).map(Value::from),
+            ArgKind::StrList => {
+                m.get_many::<String>(a.wire).map(|vs| Value::Array(vs.map(|s| Value::String(s.clone())).collect()))
+            }
             ArgKind::Json => match m.get_one::<String>(a.wire) {
-                Some(s) => Some(serde_json::from_str(s).map_err(|e| {
-                    CliError::Usage(format!("invalid value for --{}: not valid JSON: {e}", a.flag))
-                })?),
+                Some(s) => Some(
+                    serde_json::from_str(s)
+                        .map_err(|e| CliError::Usage(format!("invalid value for --{}: not valid JSON: {e}", a.flag)))?,
+                ),
                 None => None,
             },
             ArgKind::Str | ArgKind::Enum(_) => m.get_one::<String>(a.wire).map(|s| Value::String(s.clone())),
