@@ -19,7 +19,8 @@ use crate::diag::Error;
 use crate::ir::*;
 use crate::names::is_ident;
 
-/// Flags the runtime defines on every command; a field flag must not take one of these names.
+/// Flags the runtime defines on every command; a field whose flag would take one of these
+/// names gets the flag `--param-<name>` instead.
 pub const GLOBAL_FLAGS: &[&str] = &[
     "all",
     "attempt-timeout",
@@ -53,6 +54,17 @@ fn ident(s: &str) -> Ident {
 /// `snake_case` → `kebab-case`.
 fn kebab(snake: &str) -> String {
     snake.trim_matches('_').replace('_', "-")
+}
+
+/// The flag of a request field: kebab case of its Rust name, prefixed with `param-` when that
+/// is a flag `ctimage` defines for every command (`--verbose` → `--param-verbose`).
+fn flag_name(f: &Field) -> String {
+    let flag = kebab(&f.rust_name);
+    if GLOBAL_FLAGS.contains(&flag.as_str()) {
+        format!("param-{flag}")
+    } else {
+        flag
+    }
 }
 
 fn paragraphs(docs: &[String]) -> String {
@@ -131,7 +143,7 @@ fn arg_help(f: &Field) -> (String, String) {
 fn emit_args(api: &Api, fields: &[Field]) -> TokenStream {
     let args = fields.iter().map(|f| {
         let wire = &f.wire_name;
-        let flag = kebab(&f.rust_name);
+        let flag = flag_name(f);
         let kind = arg_kind(api, &f.ty);
         let required = f.required && !f.region_default;
         let (help, long_help) = arg_help(f);
@@ -178,14 +190,7 @@ fn check(api: &Api) -> Result<(), Error> {
         }
         let mut flags = BTreeSet::new();
         for f in &op.fields {
-            let flag = kebab(&f.rust_name);
-            if GLOBAL_FLAGS.contains(&flag.as_str()) {
-                problems.push(format!(
-                    "field `{}` of `{}` becomes the flag `--{flag}`, which `ctimage` defines for every command: \
-                     give it an `x-rust-name`",
-                    f.wire_name, op.operation_id
-                ));
-            }
+            let flag = flag_name(f);
             if !flags.insert(flag.clone()) {
                 problems.push(format!("two fields of `{}` become the flag `--{flag}`", op.operation_id));
             }
@@ -278,9 +283,10 @@ pub fn emit_cli(api: &Api) -> Result<TokenStream, Error> {
             }
         });
         let doc = format!(" `{op_id}` from a JSON object keyed by wire name.");
+        let input = if op.fields.is_empty() { quote!(input) } else { quote!(mut input) };
         builders.push(quote! {
             #[doc = #doc]
-            fn #build(mut input: crate::cli::Input) -> Result<super::operations::#req, crate::cli::CliError> {
+            fn #build(#input: crate::cli::Input) -> Result<super::operations::#req, crate::cli::CliError> {
                 let request = super::operations::#req { #(#inits)* };
                 input.finish()?;
                 Ok(request)
@@ -348,7 +354,7 @@ pub fn emit_cli(api: &Api) -> Result<TokenStream, Error> {
     let wait_fn = if wait_arms.is_empty() {
         quote! {
             /// Runs a waiter by name (this API has none).
-            pub(crate) async fn wait(
+            pub async fn wait(
                 _client: &crate::Client,
                 waiter: &str,
                 _input: crate::cli::Input,
@@ -360,7 +366,7 @@ pub fn emit_cli(api: &Api) -> Result<TokenStream, Error> {
     } else {
         quote! {
             /// Runs a waiter by name, polling the request built from `input` (keyed by wire name).
-            pub(crate) async fn wait(
+            pub async fn wait(
                 client: &crate::Client,
                 waiter: &str,
                 input: crate::cli::Input,
@@ -386,7 +392,7 @@ pub fn emit_cli(api: &Api) -> Result<TokenStream, Error> {
 
         /// Sends the operation `operation_id` with the request built from `input` (keyed by wire
         /// name); `all` walks every page of a paged operation.
-        pub(crate) async fn call(
+        pub async fn call(
             client: &crate::Client,
             operation_id: &str,
             input: crate::cli::Input,

@@ -64,7 +64,7 @@ fn global_args() -> Vec<ClapArg> {
         g(ClapArg::new("query")
             .long("query")
             .value_name("PATH")
-            .help("Print only this part of the result, e.g. `images[0].imageId`, `images[].imageName`")),
+            .help("Print only this part of the result, e.g. `images[0].imageID`, `images[].imageName`")),
         g(ClapArg::new("region")
             .long("region")
             .value_name("REGION_ID")

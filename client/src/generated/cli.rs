@@ -1682,7 +1682,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
 ];
 /// Sends the operation `operation_id` with the request built from `input` (keyed by wire
 /// name); `all` walks every page of a paged operation.
-pub(crate) async fn call(
+pub async fn call(
     client: &crate::Client,
     operation_id: &str,
     input: crate::cli::Input,
@@ -1840,7 +1840,7 @@ pub(crate) async fn call(
     }
 }
 /// Runs a waiter by name, polling the request built from `input` (keyed by wire name).
-pub(crate) async fn wait(
+pub async fn wait(
     client: &crate::Client,
     waiter: &str,
     input: crate::cli::Input,
