@@ -419,7 +419,7 @@ fn exit_codes_and_error_reports() {
         &["query", "list-images", "--os-type-code", "99"],            // not a possible value
         &["query", "list-images", "--page-size", "ten"],              // not an integer
         &["lifecycle", "update-image-labels", "--image-id-list", "a", "--operate-type", "BIND", "--labels", "[{"],
-        &["query", "get-image", "--image-id", "x", "--query", "images[x]"],
+        &["query", "get-image", "--image-id", "x", "--query", "images[1x]"],
         &["nope"],
         &[],
     ] {

@@ -64,7 +64,7 @@ fn global_args() -> Vec<ClapArg> {
         g(ClapArg::new("query")
             .long("query")
             .value_name("PATH")
-            .help("Print only this part of the result, e.g. `images[0].imageID`, `images[].imageName`")),
+            .help("Print only this part of the result, e.g. `images[0].imageID`, `images[].imageName`, `images[].[imageID,imageStatus]`")),
         g(ClapArg::new("region")
             .long("region")
             .value_name("REGION_ID")
@@ -356,7 +356,8 @@ fn execute(m: &ArgMatches, out: &mut dyn std::io::Write, err: &mut dyn std::io::
         Some(q) => output::query(&value, q).map_err(CliError::Usage)?,
         None => value,
     };
-    out.write_all(output::render(&value, format).as_bytes())
+    let columns = m.get_one::<String>("query").and_then(|q| output::picked_fields(q));
+    out.write_all(output::render_columns(&value, format, columns.as_deref()).as_bytes())
         .map_err(|e| CliError::Usage(format!("cannot write the output: {e}")))?;
     Ok(())
 }

@@ -15,8 +15,9 @@ pub enum Format {
     Text,
 }
 
-/// Picks part of `value`: `images[0].imageId`, `images[].imageId` (each element), `images[-1]`
-/// (from the end), `totalCount`. A missing field is `null`.
+/// Picks part of `value`: `images[0].imageID`, `images[].imageID` (each element), `images[-1]`
+/// (from the end), `images[].[imageID,imageName]` (objects with just these fields),
+/// `totalCount`. A missing field is `null`.
 pub fn query(value: &Value, path: &str) -> Result<Value, String> {
     let path = path.trim();
     if path.is_empty() || path == "." || path == "@" {
@@ -38,6 +39,8 @@ pub fn query(value: &Value, path: &str) -> Result<Value, String> {
             let inner = r[..end].trim();
             segments.push(if inner.is_empty() || inner == "*" {
                 Segment::Each
+            } else if inner.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+                Segment::Pick(inner.split(',').map(|f| f.trim().to_owned()).filter(|f| !f.is_empty()).collect())
             } else {
                 Segment::Index(
                     inner.parse().map_err(|_| format!("invalid --query `{path}`: `[{inner}]` is not an index"))?,
@@ -56,6 +59,8 @@ enum Segment {
     Field(String),
     Index(i64),
     Each,
+    /// `[a,b]`: an object with just these fields.
+    Pick(Vec<String>),
 }
 
 fn apply(value: &Value, segments: &[Segment]) -> Value {
@@ -67,6 +72,13 @@ fn apply(value: &Value, segments: &[Segment]) -> Value {
             let idx = if *i < 0 { a.len() as i64 + i } else { *i };
             usize::try_from(idx).ok().and_then(|i| a.get(i)).map_or(Value::Null, |v| apply(v, rest))
         }
+        Segment::Pick(fields) => match value {
+            Value::Object(o) => {
+                let picked = fields.iter().map(|f| (f.clone(), o.get(f).cloned().unwrap_or(Value::Null))).collect();
+                apply(&Value::Object(picked), rest)
+            }
+            _ => Value::Null,
+        },
         Segment::Each => match value {
             Value::Array(a) => Value::Array(a.iter().map(|v| apply(v, rest)).collect()),
             _ => Value::Null,
@@ -74,8 +86,23 @@ fn apply(value: &Value, segments: &[Segment]) -> Value {
     }
 }
 
+/// The fields a `--query` picks last (`images[].[imageID,imageName]`), in the order given: the
+/// table's columns (JSON objects keep their keys sorted).
+pub fn picked_fields(path: &str) -> Option<Vec<String>> {
+    let open = path.rfind("[")?;
+    let inner = path[open + 1..].strip_suffix(']')?;
+    inner
+        .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        .then(|| inner.split(',').map(|f| f.trim().to_owned()).filter(|f| !f.is_empty()).collect())
+}
+
 /// `value` printed in `format`, ending with a newline (nothing for an empty text result).
 pub fn render(value: &Value, format: Format) -> String {
+    render_columns(value, format, None)
+}
+
+/// Like [`render`], with the table's columns in this order when given.
+pub fn render_columns(value: &Value, format: Format, columns: Option<&[String]>) -> String {
     match format {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
@@ -87,7 +114,7 @@ pub fn render(value: &Value, format: Format) -> String {
             text_lines(value, &mut out);
             out
         }
-        Format::Table => table(value),
+        Format::Table => table(value, columns),
     }
 }
 
@@ -119,11 +146,13 @@ fn is_scalar(v: &Value) -> bool {
     !matches!(v, Value::Array(_) | Value::Object(_))
 }
 
-/// The rows a value stands for: an array of objects, the one array of objects inside an
-/// object (`images` of a list), or the object itself.
-fn rows(value: &Value) -> Option<Vec<&serde_json::Map<String, Value>>> {
+/// The rows a value stands for, and whether they are a list: an array of objects, the one
+/// array of objects inside an object (`images` of a list), or the object itself (not a list).
+fn rows(value: &Value) -> Option<(Vec<&serde_json::Map<String, Value>>, bool)> {
     match value {
-        Value::Array(a) if a.iter().all(Value::is_object) => Some(a.iter().filter_map(Value::as_object).collect()),
+        Value::Array(a) if a.iter().all(Value::is_object) => {
+            Some((a.iter().filter_map(Value::as_object).collect(), true))
+        }
         Value::Object(o) => {
             let lists: Vec<&Vec<Value>> = o
                 .values()
@@ -131,24 +160,24 @@ fn rows(value: &Value) -> Option<Vec<&serde_json::Map<String, Value>>> {
                 .filter(|a| !a.is_empty() && a.iter().all(Value::is_object))
                 .collect();
             match lists.as_slice() {
-                [only] => Some(only.iter().filter_map(Value::as_object).collect()),
-                _ => Some(vec![o]),
+                [only] => Some((only.iter().filter_map(Value::as_object).collect(), true)),
+                _ => Some((vec![o], false)),
             }
         }
         _ => None,
     }
 }
 
-fn table(value: &Value) -> String {
-    let Some(rows) = rows(value) else { return render(value, Format::Text) };
+fn table(value: &Value, order: Option<&[String]>) -> String {
+    let Some((rows, list)) = rows(value) else { return render(value, Format::Text) };
     if rows.is_empty() {
         return "(no items)\n".to_owned();
     }
     // Columns: scalar fields in order of first appearance; nested values shown as JSON.
-    let mut columns: Vec<&str> = Vec::new();
+    let mut columns: Vec<&str> = order.unwrap_or_default().iter().map(String::as_str).collect();
     for r in &rows {
         for (k, v) in r.iter() {
-            if !columns.contains(&k.as_str()) && (is_scalar(v) || rows.len() == 1) {
+            if !columns.contains(&k.as_str()) && (is_scalar(v) || !list) {
                 columns.push(k);
             }
         }
@@ -159,7 +188,7 @@ fn table(value: &Value) -> String {
         Some(v) => v.to_string(),
     };
     let width = |s: &str| s.chars().map(|c| if (c as u32) >= 0x1100 && !c.is_ascii() { 2 } else { 1 }).sum::<usize>();
-    if rows.len() == 1 {
+    if !list {
         // One object: a two-column key/value table.
         let kw = columns.iter().map(|c| width(c)).max().unwrap_or(0);
         let mut out = String::new();
@@ -209,7 +238,11 @@ mod tests {
         assert_eq!(query(&v, "images[5]").unwrap(), Value::Null);
         assert_eq!(query(&v, "totalCount").unwrap(), json!(2));
         assert_eq!(query(&v, "").unwrap(), v);
-        assert!(query(&v, "images[x]").is_err());
+        assert_eq!(
+            query(&v, "images[].[imageId, n]").unwrap(),
+            json!([{"imageId": "a", "n": 1}, {"imageId": "b", "n": null}])
+        );
+        assert!(query(&v, "images[1x]").is_err());
         assert!(query(&v, "images[0").is_err());
     }
 
@@ -220,6 +253,12 @@ mod tests {
         assert_eq!(render(&json!(["x", "y"]), Format::Text), "x\ny\n");
         assert_eq!(render(&json!({"a": 1, "b": "two"}), Format::Table), "a  1\nb  two\n");
         assert_eq!(render(&json!({"images": []}), Format::Table), "images  []\n");
+        assert_eq!(render(&json!({"images": [{"a": 1}]}), Format::Table), "a\n1\n");
         assert_eq!(render(&json!([]), Format::Table), "(no items)\n");
+        let picked = picked_fields("images[].[n, imageId]").unwrap();
+        assert_eq!(picked, ["n", "imageId"]);
+        let rows = json!([{"imageId": "a", "n": 1}, {"imageId": "b", "n": 2}]);
+        assert_eq!(render_columns(&rows, Format::Table, Some(&picked)), "n  imageId\n1  a\n2  b\n");
+        assert_eq!(picked_fields("images[0]"), None);
     }
 }
