@@ -40,6 +40,15 @@ const CASES: &[Case] = &[
         ],
     ),
     (
+        "bad_x_waiter",
+        &[
+            ("/paths/~1v1~1thing~1a/post/x-waiter/waiter", 42, "`thingGone` is not a waiter of the top-level `x-waiters`"),
+            ("/paths/~1v1~1thing~1b/post/x-waiter/fromResponse/thingID", 66, "`things[0].thingID` is not a path of this operation's `returnObj` (wire names, `[n]` for list items, e.g. `images[0].imageID`)"),
+            ("/paths/~1v1~1thing~1c/post/x-waiter", 90, "the waiter `thingReady` polls `getThing`, whose required `thingID` is neither a field of this request nor mapped in `fromResponse`: add `fromResponse: {thingID: <path in returnObj>}`"),
+            ("/paths/~1v1~1thing~1d/post/x-waiter", 114, "`x-waiter` must be `{waiter: <name in x-waiters>, fromResponse: {<field>: <path>}}`"),
+        ],
+    ),
+    (
         "discriminator",
         &[
             ("/components/schemas/Thing/discriminator", 42, "`discriminator` (polymorphism) is not supported: model the variants as one object with optional properties"),
