@@ -33,6 +33,7 @@ const ACCOUNTS: &[(&str, &str)] = &[
     ("ak-wait", "sk-wait"),
     ("ak-all", "sk-all"),
     ("ak-input", "sk-input"),
+    ("ak-verbose", "sk-verbose-secret"),
 ];
 
 /// The shared fake: transitional statuses complete after 2 polls (so `--wait` really polls).
@@ -546,6 +547,16 @@ fn json_input_from_file_and_stdin_with_flag_overrides() {
     std::fs::write(&file, "[1, 2]").unwrap();
     assert_eq!(run(ak, &["lifecycle", "create-image", "--json-input", file.to_str().unwrap()]).code, 2);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn verbose_logs_the_client_spans_without_secrets() {
+    let ak = "ak-verbose";
+    let out = ok(ak, &["-v", "query", "list-images", "--page-size", "1", "--query", "totalCount"]);
+    assert!(out.stderr.contains("ctyun_image.attempt") && out.stderr.contains("request_id="), "{}", out.stderr);
+    assert!(!out.stderr.contains(secret(ak)) && !out.stderr.contains("Signature="), "{}", out.stderr);
+    // Without -v, stderr stays empty (for scripts).
+    assert_eq!(ok(ak, &["query", "list-images", "--page-size", "1"]).stderr, "");
 }
 
 #[test]

@@ -94,7 +94,7 @@ fn global_args() -> Vec<ClapArg> {
             .long("verbose")
             .short('v')
             .action(ArgAction::Count)
-            .help("Log the client's tracing spans on stderr (-v debug, -vv trace)")),
+            .help("Log the client's tracing spans on stderr (-v this client, -vv everything)")),
         g(ClapArg::new("quiet").long("quiet").action(ArgAction::SetTrue).help("No progress on stderr while waiting")),
     ]
 }
@@ -482,14 +482,19 @@ fn build_client(m: &ArgMatches) -> Result<Client, CliError> {
 }
 
 fn init_tracing(verbose: u8) {
-    if verbose == 0 {
-        return;
-    }
-    let level = if verbose == 1 { tracing::Level::DEBUG } else { tracing::Level::TRACE };
-    let _ = tracing_subscriber::fmt()
-        .with_max_level(level)
+    use tracing_subscriber::layer::SubscriberExt as _;
+    // -v: this client's spans and events; -vv: everything, HTTP internals included.
+    let filter = match verbose {
+        0 => return,
+        1 => tracing_subscriber::filter::Targets::new().with_target("ctyun_image", tracing::Level::DEBUG),
+        _ => tracing_subscriber::filter::Targets::new().with_default(tracing::Level::TRACE),
+    };
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .try_init();
+        .finish()
+        .with(filter);
+    let _ = tracing::subscriber::set_global_default(subscriber);
 }
