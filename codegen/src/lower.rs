@@ -2312,8 +2312,8 @@ impl Lowerer<'_> {
     fn read_operation_waiters(&mut self, operations: &mut [Operation], waiters: &[Waiter]) {
         let polled: Vec<(String, Vec<Field>)> =
             operations.iter().map(|o| (o.operation_id.clone(), o.fields.clone())).collect();
-        for i in 0..operations.len() {
-            let pointer = join(&operations[i].pointer, "x-waiter");
+        for op in operations.iter_mut() {
+            let pointer = join(&op.pointer, "x-waiter");
             let Some(v) = raw::at(self.raw, &pointer).cloned() else { continue };
             let name = v.get("waiter").and_then(serde_yaml::Value::as_str);
             let from = v.get("fromResponse");
@@ -2338,7 +2338,7 @@ impl Lowerer<'_> {
                 .map(|m| m.iter().filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v.as_str()?.to_owned()))).collect())
                 .unwrap_or_default();
             let polled_fields = polled.iter().find(|(id, _)| *id == w.operation_id).map(|(_, f)| f.as_slice());
-            let own = &operations[i].fields;
+            let own = &op.fields;
             for f in polled_fields.unwrap_or_default() {
                 let mapped = from_response.iter().any(|(k, _)| *k == f.wire_name);
                 let from_request = own.iter().any(|o| o.wire_name == f.wire_name);
@@ -2354,7 +2354,7 @@ impl Lowerer<'_> {
                 }
             }
             for (k, path) in &from_response {
-                if !self.path_in_type(&operations[i].output, path) {
+                if !self.path_in_type(&op.output, path) {
                     self.err(
                         &join(&join(&pointer, "fromResponse"), k),
                         format!(
@@ -2370,7 +2370,7 @@ impl Lowerer<'_> {
                     );
                 }
             }
-            operations[i].waiter = Some(WaiterUse { waiter: name.to_owned(), from_response });
+            op.waiter = Some(WaiterUse { waiter: name.to_owned(), from_response });
         }
     }
 
