@@ -323,7 +323,7 @@ fn execute(m: &ArgMatches, out: &mut dyn std::io::Write, err: &mut dyn std::io::
                         Some((_, path)) => match crate::waiter::lookup(&output, path) {
                             Some(v) if !v.is_null() => Some(v.clone()),
                             _ => {
-                                return Err(CliError::Usage(format!(
+                                return Err(CliError::Response(format!(
                                     "cannot --wait: the response has no `{path}` (for `{}` of `{}`); the request was \
                                      sent, its response was:\n{}",
                                     a.wire,

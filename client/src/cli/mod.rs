@@ -147,6 +147,8 @@ pub enum ExitCode {
 pub enum CliError {
     /// Bad usage (exit 2).
     Usage(String),
+    /// The API answered, but not as the command needs (exit 1), e.g. no image id to `--wait` on.
+    Response(String),
     /// An error of the client.
     Client(Error),
 }
@@ -160,6 +162,7 @@ impl CliError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             CliError::Usage(_) => ExitCode::Usage,
+            CliError::Response(_) => ExitCode::Api,
             // `_` arms: `Error` is non-exhaustive for users; new kinds count as API errors.
             #[allow(unreachable_patterns)]
             CliError::Client(e) => match e {
@@ -180,7 +183,7 @@ impl CliError {
 impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CliError::Usage(m) => f.write_str(m),
+            CliError::Usage(m) | CliError::Response(m) => f.write_str(m),
             CliError::Client(e) => std::fmt::Display::fmt(e, f),
         }
     }
