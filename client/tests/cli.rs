@@ -569,6 +569,20 @@ fn completions_for_each_shell() {
     }
 }
 
+#[test]
+fn man_pages() {
+    let out = Command::new(BIN).arg("man").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains(".TH ctimage") && page.contains("lifecycle"), "{}", &page[..200.min(page.len())]);
+    let dir = std::env::temp_dir().join(format!("ctimage-man-{}", std::process::id()));
+    let out = Command::new(BIN).args(["man", "--dir", dir.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = std::fs::read_to_string(dir.join("ctimage-lifecycle-create-image.1")).unwrap();
+    assert!(page.contains("image\\-name") || page.contains("image-name"), "{page}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `--help` output is golden: `client/tests/cli-help/*.txt` (`UPDATE_GOLDEN=1` accepts changes).
 #[test]
 fn help_is_golden() {

@@ -189,6 +189,16 @@ pub fn command() -> ClapCommand {
         root = root.subcommand(subcommand(c));
     }
     root.subcommand(
+        ClapCommand::new("man")
+            .about("Print the man page of ctimage, or write one per command into a directory")
+            .arg(
+                ClapArg::new("dir")
+                    .long("dir")
+                    .value_name("DIR")
+                    .help("Write ctimage.1, ctimage-lifecycle.1, ctimage-lifecycle-create-image.1... into DIR"),
+            ),
+    )
+    .subcommand(
         ClapCommand::new("completions")
             .about("Print a shell completion script (bash, zsh, fish)")
             .long_about(
@@ -268,6 +278,21 @@ fn execute(m: &ArgMatches, out: &mut dyn std::io::Write, err: &mut dyn std::io::
         clap_complete::generate(shell, &mut command(), "ctimage", &mut buf);
         out.write_all(&buf).map_err(|e| CliError::Usage(format!("cannot write: {e}")))?;
         return Ok(());
+    }
+    if first == "man" {
+        let io = |e: std::io::Error| CliError::Usage(format!("cannot write the man page: {e}"));
+        return match sub.get_one::<String>("dir") {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(io)?;
+                clap_mangen::generate_to(command(), dir).map_err(io)?;
+                writeln!(out, "wrote man pages into {dir}").map_err(io)
+            }
+            None => {
+                let mut buf = Vec::new();
+                clap_mangen::Man::new(command()).render(&mut buf).map_err(io)?;
+                out.write_all(&buf).map_err(io)
+            }
+        };
     }
     let (cmd, cm) = match COMMANDS.iter().find(|c| c.group.is_empty() && c.name == first) {
         Some(c) => (c, sub),
