@@ -570,6 +570,12 @@ fn completions_for_each_shell() {
 }
 
 #[test]
+fn clap_command_is_consistent() {
+    // Clap's own checks: unique ids and flags, valid defaults, required/conflict references.
+    ctyun_image::cli::command().debug_assert();
+}
+
+#[test]
 fn man_pages() {
     let out = Command::new(BIN).arg("man").output().unwrap();
     assert_eq!(out.status.code(), Some(0));

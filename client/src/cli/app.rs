@@ -51,58 +51,60 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(secs).map_err(|_| format!("`{s}` is out of range"))
 }
 
+/// Arguments `ctimage` defines itself have ids prefixed `ctimage-`, so they never clash with a
+/// field's id (its wire name) whatever the spec adds.
 fn global_args() -> Vec<ClapArg> {
     let g = |a: ClapArg| a.global(true).help_heading("Global options");
     vec![
-        g(ClapArg::new("output")
+        g(ClapArg::new("ctimage-output")
             .long("output")
             .short('o')
             .value_name("FORMAT")
             .value_parser(["json", "table", "text"])
             .default_value("json")
             .help("Output format: json (stable, for jq), table (for people), text (raw values for shell variables)")),
-        g(ClapArg::new("query")
+        g(ClapArg::new("ctimage-query")
             .long("query")
             .value_name("PATH")
             .help("Print only this part of the result, e.g. `images[0].imageID`, `images[].imageName`, `images[].[imageID,imageStatus]`")),
-        g(ClapArg::new("region")
+        g(ClapArg::new("ctimage-region")
             .long("region")
             .value_name("REGION_ID")
             .help("Default regionID for requests that leave it out [env: CTYUN_REGION_ID]")),
-        g(ClapArg::new("endpoint").long("endpoint").value_name("URL").help("API endpoint [env: CTYUN_ENDPOINT]")),
-        g(ClapArg::new("connect-timeout")
+        g(ClapArg::new("ctimage-endpoint").long("endpoint").value_name("URL").help("API endpoint [env: CTYUN_ENDPOINT]")),
+        g(ClapArg::new("ctimage-connect-timeout")
             .long("connect-timeout")
             .value_name("DURATION")
             .value_parser(ValueParser::new(parse_duration))
             .help("Connect timeout, e.g. 10s [default: 10s]")),
-        g(ClapArg::new("attempt-timeout")
+        g(ClapArg::new("ctimage-attempt-timeout")
             .long("attempt-timeout")
             .value_name("DURATION")
             .value_parser(ValueParser::new(parse_duration))
             .help("Timeout of one attempt, send to last byte [default: 30s]")),
-        g(ClapArg::new("timeout")
+        g(ClapArg::new("ctimage-timeout")
             .long("timeout")
             .value_name("DURATION")
             .value_parser(ValueParser::new(parse_duration))
             .help("Timeout of a whole call, retries included [default: none]")),
-        g(ClapArg::new("max-attempts")
+        g(ClapArg::new("ctimage-max-attempts")
             .long("max-attempts")
             .value_name("N")
             .value_parser(clap::value_parser!(u32).range(1..=20))
             .help("Attempts per call, the first included; only safe calls are retried [default: 3]")),
-        g(ClapArg::new("verbose")
+        g(ClapArg::new("ctimage-verbose")
             .long("verbose")
             .short('v')
             .action(ArgAction::Count)
             .help("Log the client's tracing spans on stderr (-v this client, -vv everything)")),
-        g(ClapArg::new("quiet").long("quiet").action(ArgAction::SetTrue).help("No progress on stderr while waiting")),
+        g(ClapArg::new("ctimage-quiet").long("quiet").action(ArgAction::SetTrue).help("No progress on stderr while waiting")),
     ]
 }
 
 fn value_arg(a: &'static super::Arg) -> ClapArg {
     let mut arg = ClapArg::new(a.wire).long(a.flag).help(a.help).long_help(a.long_help);
     if a.required {
-        arg = arg.required_unless_present("json-input");
+        arg = arg.required_unless_present("ctimage-json-input");
     }
     match a.kind {
         ArgKind::Str => arg.value_name("TEXT"),
@@ -132,14 +134,14 @@ fn subcommand(c: &'static Command) -> ClapCommand {
         cmd = cmd.arg(value_arg(a));
     }
     cmd = cmd.arg(
-        ClapArg::new("json-input")
+        ClapArg::new("ctimage-json-input")
             .long("json-input")
             .value_name("FILE|-")
             .help("The whole request as a JSON object keyed by wire name (`-`: stdin); flags override its fields"),
     );
     if c.items.is_some() {
         cmd = cmd.arg(
-            ClapArg::new("all")
+            ClapArg::new("ctimage-all")
                 .long("all")
                 .action(ArgAction::SetTrue)
                 .help("Walk every page (from --page-no or 1) and print all items"),
@@ -147,7 +149,7 @@ fn subcommand(c: &'static Command) -> ClapCommand {
     }
     if let Some(w) = &c.wait {
         cmd = cmd.arg(
-            ClapArg::new("wait")
+            ClapArg::new("ctimage-wait")
                 .long("wait")
                 .action(ArgAction::SetTrue)
                 .help(format!("Then wait (waiter `{}`) and print the final state", w.waiter)),
@@ -155,7 +157,7 @@ fn subcommand(c: &'static Command) -> ClapCommand {
     }
     if c.wait.is_some() || c.waiter.is_some() {
         cmd = cmd.arg(
-            ClapArg::new("wait-timeout")
+            ClapArg::new("ctimage-wait-timeout")
                 .long("wait-timeout")
                 .value_name("DURATION")
                 .value_parser(ValueParser::new(parse_duration))
@@ -305,23 +307,23 @@ fn execute(m: &ArgMatches, out: &mut dyn std::io::Write, err: &mut dyn std::io::
             (cmd, cm)
         }
     };
-    init_tracing(m.get_count("verbose"));
-    let format = match m.get_one::<String>("output").map(String::as_str) {
+    init_tracing(m.get_count("ctimage-verbose"));
+    let format = match m.get_one::<String>("ctimage-output").map(String::as_str) {
         Some("table") => Format::Table,
         Some("text") => Format::Text,
         _ => Format::Json,
     };
-    if let Some(q) = m.get_one::<String>("query") {
+    if let Some(q) = m.get_one::<String>("ctimage-query") {
         // Check the path before anything is sent.
         output::query(&Value::Null, q).map_err(CliError::Usage)?;
     }
     let input = collect_input(cmd, cm)?;
     let client = build_client(m)?;
     let wait_timeout =
-        cm.try_get_one::<Duration>("wait-timeout").ok().flatten().copied().unwrap_or(DEFAULT_WAIT_TIMEOUT);
-    let all = cm.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false);
-    let wait = cm.try_get_one::<bool>("wait").ok().flatten().copied().unwrap_or(false);
-    let progress = !m.get_flag("quiet") && std::io::stderr().is_terminal();
+        cm.try_get_one::<Duration>("ctimage-wait-timeout").ok().flatten().copied().unwrap_or(DEFAULT_WAIT_TIMEOUT);
+    let all = cm.try_get_one::<bool>("ctimage-all").ok().flatten().copied().unwrap_or(false);
+    let wait = cm.try_get_one::<bool>("ctimage-wait").ok().flatten().copied().unwrap_or(false);
+    let progress = !m.get_flag("ctimage-quiet") && std::io::stderr().is_terminal();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -377,11 +379,11 @@ fn execute(m: &ArgMatches, out: &mut dyn std::io::Write, err: &mut dyn std::io::
     });
     let _ = err.flush();
     let value = result?;
-    let value = match m.get_one::<String>("query") {
+    let value = match m.get_one::<String>("ctimage-query") {
         Some(q) => output::query(&value, q).map_err(CliError::Usage)?,
         None => value,
     };
-    let columns = m.get_one::<String>("query").and_then(|q| output::picked_fields(q));
+    let columns = m.get_one::<String>("ctimage-query").and_then(|q| output::picked_fields(q));
     out.write_all(output::render_columns(&value, format, columns.as_deref()).as_bytes())
         .map_err(|e| CliError::Usage(format!("cannot write the output: {e}")))?;
     Ok(())
@@ -429,7 +431,7 @@ async fn with_progress<F: std::future::Future<Output = Result<Value, CliError>>>
 
 /// Flags and `--json-input` as one JSON object keyed by wire name (flags win).
 fn collect_input(cmd: &'static Command, m: &ArgMatches) -> Result<Map<String, Value>, CliError> {
-    let mut map = match m.get_one::<String>("json-input") {
+    let mut map = match m.get_one::<String>("ctimage-json-input") {
         None => Map::new(),
         Some(path) => {
             let text = if path == "-" {
@@ -480,22 +482,22 @@ fn collect_input(cmd: &'static Command, m: &ArgMatches) -> Result<Map<String, Va
 
 fn build_client(m: &ArgMatches) -> Result<Client, CliError> {
     let mut b = ClientBuilder::from_env()?;
-    if let Some(r) = m.get_one::<String>("region") {
+    if let Some(r) = m.get_one::<String>("ctimage-region") {
         b = b.region(r.clone());
     }
-    if let Some(e) = m.get_one::<String>("endpoint") {
+    if let Some(e) = m.get_one::<String>("ctimage-endpoint") {
         b = b.endpoint(e.clone());
     }
-    if let Some(t) = m.get_one::<Duration>("connect-timeout") {
+    if let Some(t) = m.get_one::<Duration>("ctimage-connect-timeout") {
         b = b.connect_timeout(*t);
     }
-    if let Some(t) = m.get_one::<Duration>("attempt-timeout") {
+    if let Some(t) = m.get_one::<Duration>("ctimage-attempt-timeout") {
         b = b.attempt_timeout(*t);
     }
-    if let Some(t) = m.get_one::<Duration>("timeout") {
+    if let Some(t) = m.get_one::<Duration>("ctimage-timeout") {
         b = b.operation_timeout(*t);
     }
-    if let Some(n) = m.get_one::<u32>("max-attempts") {
+    if let Some(n) = m.get_one::<u32>("ctimage-max-attempts") {
         b = b.retry(RetryConfig::default().with_max_attempts(*n));
     }
     if let Some(delays) = std::env::var("CTIMAGE_WAITER_DELAY_MS").ok().and_then(|v| v.trim().parse::<u64>().ok()) {
