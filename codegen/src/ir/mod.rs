@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+pub mod walk;
+
 /// The whole API.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Api {
