@@ -359,7 +359,7 @@ pub fn diff_apis(old: &Api, new: &Api, old_label: &str, new_label: &str) -> Repo
 /// Loads, validates and compares two spec texts. Spec problems in either are reported together,
 /// each located by file label, JSON pointer and YAML line.
 pub fn diff_sources(old: &str, old_label: &str, new: &str, new_label: &str) -> Result<Report, Error> {
-    let parse = |src: &str, label: &str| crate::load(src, label).and_then(|spec| crate::lower(&spec, src, label));
+    let parse = |src: &str, label: &str| crate::load(src, label).and_then(|spec| crate::lower(&spec));
     match (parse(old, old_label), parse(new, new_label)) {
         (Ok(a), Ok(b)) => Ok(diff_apis(&a, &b, old_label, new_label)),
         (Err(Error::Spec(mut a)), Err(Error::Spec(b))) => {
