@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{rule, Change, Direction, OperationHeading, Report, Scope, Side, TypeHeading, Usage};
-use crate::ir::{Api, Field, Location, Module, Operation, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{walk, Api, Field, Location, Module, Operation, TypeDef, TypeKind, TypeRef, Variant};
 
 /// Where a named type is used.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -40,16 +40,10 @@ impl Uses {
     fn of(api: &Api) -> Uses {
         let mut u = Uses::default();
         for op in &api.operations {
-            let mut seen = BTreeSet::new();
-            for f in &op.fields {
-                reach(api, &f.ty, &mut seen);
-            }
-            for t in seen {
+            for t in walk::reachable(&api.types, walk::request_refs(op)) {
                 u.request.entry(t).or_default().insert(op.method_name.clone());
             }
-            let mut seen = BTreeSet::new();
-            reach(api, &op.output, &mut seen);
-            for t in seen {
+            for t in walk::reachable(&api.types, [&op.output]) {
                 u.response.entry(t).or_default().insert(op.method_name.clone());
             }
         }
@@ -58,20 +52,6 @@ impl Uses {
 
     fn sides(&self, name: &str) -> Sides {
         Sides { request: self.request.contains_key(name), response: self.response.contains_key(name) }
-    }
-}
-
-fn reach(api: &Api, t: &TypeRef, out: &mut BTreeSet<String>) {
-    match t {
-        TypeRef::Named(n) if out.insert(n.clone()) => {
-            if let Some(TypeDef { kind: TypeKind::Struct(fields), .. }) = api.types.get(n) {
-                for f in fields {
-                    reach(api, &f.ty, out);
-                }
-            }
-        }
-        TypeRef::Vec(i) | TypeRef::Map(i) => reach(api, i, out),
-        _ => {}
     }
 }
 
