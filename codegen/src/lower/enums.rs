@@ -11,12 +11,8 @@ use crate::ir::{TypeDef, TypeKind, Variant};
 use crate::names::{is_pascal_ident, pascal};
 
 impl<'a> Lowerer<'a> {
-    pub(super) fn varnames(
-        &mut self,
-        schema: &Schema,
-        pointer: &str,
-        count: usize,
-    ) -> (Option<Vec<String>>, Vec<String>) {
+    /// `x-enum-varnames` (checked: count, identifiers) and `x-enum-descriptions`.
+    fn varnames(&mut self, schema: &Schema, pointer: &str, count: usize) -> (Option<Vec<String>>, Vec<String>) {
         let ext = &schema.schema_data.extensions;
         let names = match ext.get("x-enum-varnames") {
             None => None,
@@ -55,6 +51,7 @@ impl<'a> Lowerer<'a> {
         (names, descs)
     }
 
+    /// Registers the string enum `name`; values and variant names must be unique.
     pub(super) fn string_enum(
         &mut self,
         schema: &Schema,
@@ -105,6 +102,7 @@ impl<'a> Lowerer<'a> {
         self.register_enum(schema, pointer, name, empty, TypeKind::StringEnum(variants))
     }
 
+    /// Registers the integer enum `name` (variants `V1`, `Minus1`, or `x-enum-varnames`).
     pub(super) fn int_enum(
         &mut self,
         schema: &Schema,
@@ -151,14 +149,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Registers a lowered enum type; an enum left without any non-null value is an error.
-    pub(super) fn register_enum(
-        &mut self,
-        schema: &Schema,
-        pointer: &str,
-        name: &str,
-        empty: bool,
-        kind: TypeKind,
-    ) -> Option<()> {
+    fn register_enum(&mut self, schema: &Schema, pointer: &str, name: &str, empty: bool, kind: TypeKind) -> Option<()> {
         if empty {
             self.err(
                 &join(pointer, "enum"),
@@ -179,7 +170,7 @@ impl<'a> Lowerer<'a> {
 }
 
 /// Rustdoc of an enum variant: its wire value, with its `x-enum-descriptions` entry if any.
-pub(super) fn variant_docs(descs: &[String], i: usize, value: impl std::fmt::Display) -> Vec<String> {
+fn variant_docs(descs: &[String], i: usize, value: impl std::fmt::Display) -> Vec<String> {
     match descs.get(i).filter(|d| !d.is_empty()) {
         Some(d) => vec![format!("`{value}`: {d}")],
         None => vec![format!("`{value}`")],

@@ -48,6 +48,7 @@ impl PartialEq for SRef<'_> {
     }
 }
 
+/// A schema slot as an [`SRef`].
 fn sref(r: &ReferenceOr<Schema>) -> SRef<'_> {
     match r {
         ReferenceOr::Reference { reference } => SRef::Ref(reference),
@@ -55,6 +56,7 @@ fn sref(r: &ReferenceOr<Schema>) -> SRef<'_> {
     }
 }
 
+/// A boxed schema slot (properties, items) as an [`SRef`].
 fn sref_box(r: &ReferenceOr<Box<Schema>>) -> SRef<'_> {
     match r {
         ReferenceOr::Reference { reference } => SRef::Ref(reference),
@@ -74,6 +76,7 @@ struct Lowered {
 }
 
 impl Lowered {
+    /// A type without annotations.
     fn plain(ty: TypeRef) -> Lowered {
         Lowered { ty, nullable: false, docs: vec![], notes: vec![], region_default: false }
     }
@@ -125,6 +128,7 @@ fn unescape(name: &str) -> String {
 }
 
 impl<'a> Lowerer<'a> {
+    /// A lowerer for `doc`; [`Lowerer::lower`] consumes it.
     pub(crate) fn new(doc: &'a Spec<'a>) -> Self {
         Lowerer {
             doc,
@@ -140,6 +144,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Records a problem at `pointer`, located by line.
     fn err(&mut self, pointer: &str, message: impl Into<String>) {
         self.diags.push(self.doc.diagnostic(pointer, message.into()));
     }
@@ -168,6 +173,8 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The IR of the whole spec, or every problem found. Order matters: components first (so
+    /// unused ones are validated too), then operations, waiters, and the reachability passes.
     pub(crate) fn lower(mut self) -> Result<Api, Vec<Diagnostic>> {
         let spec = self.spec;
         if !spec.openapi.starts_with("3.0") {
@@ -330,11 +337,25 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// The `**Unverified:**` note of an `x-unverified` extension (reported unless a string).
+    fn unverified(&mut self, ext: &indexmap::IndexMap<String, Value>, pointer: &str) -> Option<String> {
+        match ext.get("x-unverified") {
+            Some(Value::String(why)) => Some(format!("**Unverified:** {why}")),
+            Some(_) => {
+                self.err(&join(pointer, "x-unverified"), "`x-unverified` must be a string saying why");
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// The component schema `name`, if any.
     fn component(&self, name: &str) -> Option<&'a ReferenceOr<Schema>> {
         self.spec.components.as_ref()?.schemas.get(name)
     }
 }
 
+/// A JSON value as shown in messages and docs: strings without quotes.
 fn compact(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -342,10 +363,12 @@ fn compact(v: &Value) -> String {
     }
 }
 
+/// Whether the extension `key` is the string `value`.
 fn ext_is(ext: &indexmap::IndexMap<String, Value>, key: &str, value: &str) -> bool {
     ext.get(key).and_then(Value::as_str) == Some(value)
 }
 
+/// Whether a media type is `application/json` (parameters ignored).
 fn is_json(ct: &str) -> bool {
     let base = ct.split(';').next().unwrap_or("").trim();
     base.eq_ignore_ascii_case("application/json")

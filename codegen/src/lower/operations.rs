@@ -23,6 +23,7 @@ pub(super) struct FieldSpec {
 }
 
 impl<'a> Lowerer<'a> {
+    /// One GET or POST operation: its names, docs, request fields, body, output and paging.
     pub(super) fn lower_operation(
         &mut self,
         path: &str,
@@ -114,18 +115,6 @@ impl<'a> Lowerer<'a> {
         }
         docs.extend(self.unverified(&op.extensions, pointer));
         docs
-    }
-
-    /// The `**Unverified:**` note of an `x-unverified` extension (reported unless a string).
-    pub(super) fn unverified(&mut self, ext: &indexmap::IndexMap<String, Value>, pointer: &str) -> Option<String> {
-        match ext.get("x-unverified") {
-            Some(Value::String(why)) => Some(format!("**Unverified:** {why}")),
-            Some(_) => {
-                self.err(&join(pointer, "x-unverified"), "`x-unverified` must be a string saying why");
-                None
-            }
-            None => None,
-        }
     }
 
     /// `x-idempotent`, by default true for GET only.
@@ -383,7 +372,7 @@ impl<'a> Lowerer<'a> {
 
     /// A parameter and the pointer of its definition (the component for a `$ref`), plus the
     /// component's name.
-    pub(super) fn resolve_param(
+    fn resolve_param(
         &mut self,
         p: &'a ReferenceOr<Parameter>,
         pointer: &str,
@@ -420,11 +409,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A request body and the pointer of its definition.
-    pub(super) fn resolve_body(
-        &mut self,
-        rb: &'a ReferenceOr<RequestBody>,
-        pointer: &str,
-    ) -> Option<(&'a RequestBody, String)> {
+    fn resolve_body(&mut self, rb: &'a ReferenceOr<RequestBody>, pointer: &str) -> Option<(&'a RequestBody, String)> {
         match rb {
             ReferenceOr::Item(b) => Some((b, pointer.to_owned())),
             ReferenceOr::Reference { reference } => {
@@ -443,7 +428,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Flattens the body object's properties into request fields.
-    pub(super) fn lower_body(&mut self, s: SRef<'a>, pointer: &str, type_prefix: &str, fields: &mut Vec<Field>) {
+    fn lower_body(&mut self, s: SRef<'a>, pointer: &str, type_prefix: &str, fields: &mut Vec<Field>) {
         self.keys(pointer, Kind::Schema);
         let (schema, sp, owner) = match s {
             SRef::Inline(schema) => (schema, pointer.to_owned(), type_prefix.to_owned()),
@@ -497,12 +482,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The output type: the payload of the enveloped success response.
-    pub(super) fn lower_response(
-        &mut self,
-        op: &'a openapiv3::Operation,
-        pointer: &str,
-        type_prefix: &str,
-    ) -> Option<TypeRef> {
+    fn lower_response(&mut self, op: &'a openapiv3::Operation, pointer: &str, type_prefix: &str) -> Option<TypeRef> {
         let (resp, rp, component) = self.success_response(op, pointer)?;
         self.keys(&rp, Kind::Response);
         let Some((ct, mt)) = resp.content.iter().filter(|(ct, _)| is_json(ct)).min_by(|a, b| a.0.cmp(b.0)) else {
@@ -615,7 +595,8 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-pub(super) fn param_location(p: &Parameter) -> &'static str {
+/// `in` of a parameter.
+fn param_location(p: &Parameter) -> &'static str {
     match p {
         Parameter::Query { .. } => "query",
         Parameter::Header { .. } => "header",

@@ -188,7 +188,8 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    pub(super) fn lower_inline(&mut self, schema: &'a Schema, pointer: &str, hint: &str) -> Option<Lowered> {
+    /// An inline schema, named by its `title` or else `hint`; lowered once per pointer.
+    fn lower_inline(&mut self, schema: &'a Schema, pointer: &str, hint: &str) -> Option<Lowered> {
         if let Some(done) = self.inline.get(pointer) {
             return done.clone();
         }
@@ -212,7 +213,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Lowers a schema; enums and objects become a named type called `name`.
-    pub(super) fn lower_inline_named(&mut self, schema: &'a Schema, pointer: &str, name: &str) -> Option<Lowered> {
+    fn lower_inline_named(&mut self, schema: &'a Schema, pointer: &str, name: &str) -> Option<Lowered> {
         let data = &schema.schema_data;
         self.check_unsupported_flags(data, pointer)?;
         let mut docs: Vec<String> = Vec::new();
@@ -498,12 +499,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Value type of a map (`additionalProperties`): free-form JSON when absent or `true`.
-    pub(super) fn map_value(
-        &mut self,
-        ap: Option<&'a AdditionalProperties>,
-        pointer: &str,
-        name: &str,
-    ) -> Option<TypeRef> {
+    fn map_value(&mut self, ap: Option<&'a AdditionalProperties>, pointer: &str, name: &str) -> Option<TypeRef> {
         match ap {
             None | Some(AdditionalProperties::Any(_)) => Some(TypeRef::Json),
             Some(AdditionalProperties::Schema(s)) => {
@@ -516,7 +512,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Checks `default` against the schema's type.
-    pub(super) fn check_default(&mut self, pointer: &str, data: &openapiv3::SchemaData, ty: &TypeRef, nullable: bool) {
+    fn check_default(&mut self, pointer: &str, data: &openapiv3::SchemaData, ty: &TypeRef, nullable: bool) {
         let Some(d) = &data.default else { return };
         let ok = match (ty, d) {
             (_, Value::Null) => nullable,

@@ -86,7 +86,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Merges the members of an `allOf` into `acc`: properties in member order, `required` united.
-    pub(super) fn merge_all_of(
+    fn merge_all_of(
         &mut self,
         all_of: &'a [ReferenceOr<Schema>],
         pointer: &str,
@@ -125,7 +125,7 @@ impl<'a> Lowerer<'a> {
 
     /// Adds `shape`'s properties and required names to `acc`; a property both define must have
     /// the same schema.
-    pub(super) fn merge_into(&mut self, mut acc: Shape<'a>, shape: Shape<'a>) -> Shape<'a> {
+    fn merge_into(&mut self, mut acc: Shape<'a>, shape: Shape<'a>) -> Shape<'a> {
         for p in shape.props {
             match acc.props.iter().find(|q| q.name == p.name) {
                 Some(q) if q.schema == p.schema => {}
@@ -147,6 +147,7 @@ impl<'a> Lowerer<'a> {
         acc
     }
 
+    /// Every `required` name must be a property.
     pub(super) fn check_required(&mut self, shape: &Shape<'_>) {
         for (r, rp) in &shape.required {
             if !shape.props.iter().any(|p| p.name == *r) {
@@ -200,6 +201,8 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// Adds a named type; its name must be free (or taken by the same definition) and not
+    /// shadow the prelude.
     pub(super) fn register(&mut self, def: TypeDef) -> Option<()> {
         if PRELUDE_TYPES.contains(&def.name.as_str()) {
             let msg = format!(
@@ -226,6 +229,7 @@ impl<'a> Lowerer<'a> {
         Some(())
     }
 
+    /// Doc paragraphs of a named type: description (or a sentence-like title), notes.
     pub(super) fn type_docs(&self, schema: &Schema) -> Vec<String> {
         let mut docs = Vec::new();
         match (&schema.schema_data.description, &schema.schema_data.title) {
