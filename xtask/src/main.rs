@@ -6,11 +6,13 @@
 //! - `cargo xtask diff OLD NEW` / `cargo xtask diff --since REV` — what changed for users of the
 //!   generated client, with a breaking-change verdict (logic in `ctyun_image_codegen::diff`).
 //! - `cargo xtask diff --since REV --check-version` — the version gate (CI runs it against HEAD~1).
+//! - `cargo xtask changelog [--check]` — the current version's section of `CHANGELOG.md`.
 //! - `cargo xtask bench` — run the criterion benches and print each ratio against its budget.
 //!
 //! `cargo xtask <command> --help` describes each command.
 
 mod bench;
+mod changelog;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -51,6 +53,7 @@ const USAGE: &str = "usage: cargo xtask <command> [options]
 commands:
   codegen   regenerate client/src/generated/ from spec/ctimage.yaml (--check: verify only)
   diff      what changed in the spec for users of the generated client, with a verdict
+  changelog write the current version's section of CHANGELOG.md from the spec diff
   bench     run the criterion benches and print the ratios against their budgets
 
 `cargo xtask <command> --help` describes a command's options.
@@ -123,11 +126,13 @@ fn main() -> ExitCode {
         "codegen" => CODEGEN_USAGE,
         "bench" => BENCH_USAGE,
         "diff" => DIFF_USAGE,
+        "changelog" => changelog::USAGE,
         "-h" | "--help" | "help" => {
             match rest.first().map(String::as_str) {
                 Some("codegen") => print!("{CODEGEN_USAGE}"),
                 Some("bench") => print!("{BENCH_USAGE}"),
                 Some("diff") => print!("{DIFF_USAGE}"),
+                Some("changelog") => print!("{}", changelog::USAGE),
                 _ => print!("{USAGE}"),
             }
             return ExitCode::SUCCESS;
@@ -151,6 +156,7 @@ fn main() -> ExitCode {
     match command {
         "codegen" => codegen(&root, rest),
         "bench" => bench::run(&root, rest),
+        "changelog" => changelog::run(&root, rest),
         _ => diff(&root, rest),
     }
 }
@@ -374,4 +380,14 @@ fn git_show(root: &Path, rev: &str, path: &str) -> Result<String, String> {
         return Err(format!("`git show {rev}:{path}` failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
     }
     String::from_utf8(out.stdout).map_err(|_| format!("{path} at {rev} is not UTF-8"))
+}
+
+/// `git -C ROOT ARGS...`: its stdout, or its stderr as the error.
+fn git(root: &Path, args: &[&str]) -> Result<String, String> {
+    let out =
+        Command::new("git").arg("-C").arg(root).args(args).output().map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("`git {}` failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    String::from_utf8(out.stdout).map_err(|_| format!("`git {}` printed non-UTF-8", args.join(" ")))
 }
