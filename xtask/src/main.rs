@@ -5,68 +5,173 @@
 //!   differs from what the spec generates (CI runs this).
 //! - `cargo xtask diff OLD NEW` / `cargo xtask diff --since REV` — what changed for users of the
 //!   generated client, with a breaking-change verdict (logic in `ctyun_image_codegen::diff`).
+//! - `cargo xtask diff --since REV --check-version` — the version gate (CI runs it against HEAD~1).
+//! - `cargo xtask changelog [--check]` — the current version's section of `CHANGELOG.md`.
 //! - `cargo xtask bench` — run the criterion benches and print each ratio against its budget.
+//!
+//! `cargo xtask <command> --help` describes each command.
 
 mod bench;
+mod changelog;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+use ctyun_image_codegen::diff::version::{cargo_toml_version, Version, VersionCheck};
+use ctyun_image_codegen::diff::Report;
+
 const SPEC: &str = "spec/ctimage.yaml";
 const OUT: &str = "client/src/generated";
+const CLIENT_MANIFEST: &str = "client/Cargo.toml";
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+/// The workspace root, found at run time: the nearest directory at or above the current
+/// directory that holds `spec/ctimage.yaml` and a `Cargo.toml` with `[workspace]`; failing that,
+/// the parent of `CARGO_MANIFEST_DIR` as cargo sets it when running this binary. Never a path
+/// fixed at compile time: with a shared target directory, one binary serves several checkouts.
+fn root() -> Result<PathBuf, String> {
+    let is_root = |d: &Path| {
+        d.join(SPEC).is_file()
+            && std::fs::read_to_string(d.join("Cargo.toml")).is_ok_and(|t| t.lines().any(|l| l.trim() == "[workspace]"))
+    };
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    if let Some(found) = cwd.ancestors().find(|d| is_root(d)) {
+        return Ok(found.to_path_buf());
+    }
+    if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
+        if let Some(parent) = Path::new(&dir).parent().filter(|d| is_root(d)) {
+            return Ok(parent.to_path_buf());
+        }
+    }
+    Err(format!(
+        "cannot find the workspace root (a directory with {SPEC} and a Cargo.toml with [workspace]) at or above {}",
+        cwd.display()
+    ))
 }
 
-const USAGE: &str = "usage: cargo xtask <command>
+const USAGE: &str = "usage: cargo xtask <command> [options]
 
 commands:
-  codegen [--check]   regenerate client/src/generated/ from spec/ctimage.yaml
-                      (--check: change nothing, exit 1 if the committed code is stale)
-  bench [--no-run] [--quick]
-                      run the criterion benches (signer, client overhead, codegen) and print
-                      the ratios against their budgets (--quick: shorter measurement;
-                      --no-run: only report the last results)
-  diff OLD NEW        what changed between two spec files for users of the generated client:
-                      a Markdown changelog by operation and type, each line with its rule id
-                      (breaking / non-breaking / info), ending with a verdict
-  diff --since REV    compare spec/ctimage.yaml at git revision REV with the working tree
-    --format FORMAT   markdown (default) or json (stable shape: see ctyun_image_codegen::diff)
-    --fail-on-breaking  exit 1 when any change is breaking
-                      diff exit codes: 0 done, 1 breaking (with --fail-on-breaking),
-                      2 error (invalid spec, unreadable file, git failure, bad arguments)
+  codegen   regenerate client/src/generated/ from spec/ctimage.yaml (--check: verify only)
+  diff      what changed in the spec for users of the generated client, with a verdict
+  changelog write the current version's section of CHANGELOG.md from the spec diff
+  bench     run the criterion benches and print the ratios against their budgets
+
+`cargo xtask <command> --help` describes a command's options.
 ";
+
+const CODEGEN_USAGE: &str = "usage: cargo xtask codegen [--check]
+
+Regenerates client/src/generated/ from spec/ctimage.yaml (all-or-nothing write; files the
+generator no longer produces are deleted).
+
+options:
+  --check   change nothing; exit 1 naming every file that differs from what the spec generates,
+            every orphan and every stray file in client/src/generated/ the generator did not
+            produce (CI runs this)
+  -h, --help  this text
+
+exit codes: 0 done / up to date, 1 stale (with --check), 2 error (invalid spec, I/O, arguments)
+";
+
+const BENCH_USAGE: &str = "usage: cargo xtask bench [--quick] [--no-run]
+
+Runs the criterion benches (signer, client overhead, codegen) of ctyun-image-tests and prints
+each figure as a ratio against its budget.
+
+options:
+  --quick    shorter warm-up and measurement
+  --no-run   do not run the benches, only report the last results
+  -h, --help  this text
+";
+
+const DIFF_USAGE: &str = "usage: cargo xtask diff (OLD NEW | --since REV) [options]
+
+What changed between two versions of the spec for users of the generated client: a Markdown
+changelog by operation and type, each line with its rule id (breaking / non-breaking / info),
+ending with a verdict.
+
+  OLD NEW             compare two spec files
+  --since REV         compare spec/ctimage.yaml at git revision REV with the working tree
+
+options:
+  --format FORMAT     markdown (default), json (stable shape: see ctyun_image_codegen::diff)
+                      or github (a review comment ready to paste, verdict first)
+  --fail-on-breaking  exit 1 when any change is breaking
+  --check-version     (with --since) exit 1 when the version bump of client/Cargo.toml
+                      (REV → working tree) is smaller than the changes need, printing the
+                      required version. 0.x: breaking => minor, compatible => patch,
+                      documentation only => none (1.x: major, minor, none)
+  -h, --help          this text
+
+With --since, the crate versions at both ends are part of every format.
+
+exit codes: 0 done, 1 breaking (with --fail-on-breaking) or version too low (with
+--check-version), 2 error (invalid spec, unreadable file, git failure, bad arguments)
+";
+
+fn wants_help(args: &[String]) -> bool {
+    args.iter().any(|a| a == "-h" || a == "--help")
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("codegen") => codegen(&args[1..]),
-        Some("bench") => bench::run(&root(), &args[1..]),
-        Some("diff") => diff(&args[1..]),
-        Some("-h" | "--help" | "help") | None => {
-            print!("{USAGE}");
-            ExitCode::SUCCESS
+    let (command, rest) = match args.split_first() {
+        Some((c, rest)) => (c.as_str(), rest),
+        None => {
+            eprintln!("error: no command given\n\n{USAGE}");
+            return ExitCode::from(2);
         }
-        Some(other) => {
-            eprintln!("unknown command `{other}`\n\n{USAGE}");
-            ExitCode::from(2)
+    };
+    let help = match command {
+        "codegen" => CODEGEN_USAGE,
+        "bench" => BENCH_USAGE,
+        "diff" => DIFF_USAGE,
+        "changelog" => changelog::USAGE,
+        "-h" | "--help" | "help" => {
+            match rest.first().map(String::as_str) {
+                Some("codegen") => print!("{CODEGEN_USAGE}"),
+                Some("bench") => print!("{BENCH_USAGE}"),
+                Some("diff") => print!("{DIFF_USAGE}"),
+                Some("changelog") => print!("{}", changelog::USAGE),
+                _ => print!("{USAGE}"),
+            }
+            return ExitCode::SUCCESS;
         }
+        other => {
+            eprintln!("error: unknown command `{other}`\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if wants_help(rest) {
+        print!("{help}");
+        return ExitCode::SUCCESS;
+    }
+    let root = match root() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match command {
+        "codegen" => codegen(&root, rest),
+        "bench" => bench::run(&root, rest),
+        "changelog" => changelog::run(&root, rest),
+        _ => diff(&root, rest),
     }
 }
 
-fn codegen(args: &[String]) -> ExitCode {
+fn codegen(root: &Path, args: &[String]) -> ExitCode {
     let mut check = false;
     for a in args {
         match a.as_str() {
             "--check" => check = true,
             other => {
-                eprintln!("codegen: unknown argument `{other}`\n\n{USAGE}");
+                eprintln!("codegen: unknown argument `{other}`\n\n{CODEGEN_USAGE}");
                 return ExitCode::from(2);
             }
         }
     }
-    let root = root();
     let files = match ctyun_image_codegen::generate(&root.join(SPEC), SPEC) {
         Ok(f) => f,
         Err(e) => {
@@ -76,12 +181,15 @@ fn codegen(args: &[String]) -> ExitCode {
     };
     let out = root.join(OUT);
     if check {
-        let stale = ctyun_image_codegen::stale_files(&out, &files);
+        let mut stale = ctyun_image_codegen::stale_files(&out, &files);
+        stale.extend(
+            stray_files(&out, &files).into_iter().map(|s| format!("{s} (stray: not produced by the generator)")),
+        );
         if stale.is_empty() {
             println!("{OUT} is up to date with {SPEC}");
             ExitCode::SUCCESS
         } else {
-            eprintln!("error: generated code is stale; run `cargo xtask codegen` and commit the result. Stale files in {OUT}/:");
+            eprintln!("error: generated code is stale; run `cargo xtask codegen` and commit the result (delete stray files by hand). Stale files in {OUT}/:");
             for s in stale {
                 eprintln!("  {s}");
             }
@@ -97,6 +205,9 @@ fn codegen(args: &[String]) -> ExitCode {
                 for c in changed {
                     println!("wrote {OUT}/{c}");
                 }
+                for s in stray_files(&out, &files) {
+                    eprintln!("warning: {OUT}/{s} was not produced by the generator (delete it)");
+                }
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -107,19 +218,59 @@ fn codegen(args: &[String]) -> ExitCode {
     }
 }
 
-fn diff(args: &[String]) -> ExitCode {
+/// Files and directories under `out` (recursively, relative paths with `/`) that the generator
+/// did not produce and that are neither the manifest nor listed in it (orphans listed in the
+/// manifest are reported by `stale_files`).
+fn stray_files(out: &Path, files: &[ctyun_image_codegen::GeneratedFile]) -> Vec<String> {
+    let manifest: Vec<String> = std::fs::read_to_string(out.join(ctyun_image_codegen::MANIFEST))
+        .map(|s| s.lines().filter(|l| !l.starts_with('#')).map(|l| l.trim().to_owned()).collect())
+        .unwrap_or_default();
+    let known = |rel: &str| {
+        rel == ctyun_image_codegen::MANIFEST || files.iter().any(|f| f.path == rel) || manifest.iter().any(|m| m == rel)
+    };
+    let mut found = Vec::new();
+    let mut dirs = vec![(out.to_path_buf(), String::new())];
+    while let Some((dir, prefix)) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for e in entries.flatten() {
+            let rel = format!("{prefix}{}", e.file_name().to_string_lossy());
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                if files.iter().any(|f| f.path.starts_with(&format!("{rel}/"))) {
+                    dirs.push((e.path(), format!("{rel}/")));
+                } else {
+                    found.push(format!("{rel}/"));
+                }
+            } else if !known(&rel) {
+                found.push(rel);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Markdown,
+    Json,
+    Github,
+}
+
+fn diff(root: &Path, args: &[String]) -> ExitCode {
     let usage = |msg: &str| {
-        eprintln!("diff: {msg}\n\n{USAGE}");
+        eprintln!("diff: {msg}\n\n{DIFF_USAGE}");
         ExitCode::from(2)
     };
-    let mut json = false;
+    let mut format = Format::Markdown;
     let mut fail_on_breaking = false;
+    let mut check_version = false;
     let mut since = None;
     let mut paths = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--fail-on-breaking" => fail_on_breaking = true,
+            "--check-version" => check_version = true,
             "--since" => match it.next() {
                 Some(rev) => since = Some(rev.clone()),
                 None => return usage("`--since` needs a git revision"),
@@ -129,19 +280,22 @@ fn diff(args: &[String]) -> ExitCode {
                     Some((_, v)) => v.to_owned(),
                     None => it.next().cloned().unwrap_or_default(),
                 };
-                match value.as_str() {
-                    "markdown" => json = false,
-                    "json" => json = true,
-                    other => return usage(&format!("unknown format `{other}` (markdown or json)")),
-                }
+                format = match value.as_str() {
+                    "markdown" => Format::Markdown,
+                    "json" => Format::Json,
+                    "github" => Format::Github,
+                    other => return usage(&format!("unknown format `{other}` (markdown, json or github)")),
+                };
             }
             other if other.starts_with('-') => return usage(&format!("unknown argument `{other}`")),
             path => paths.push(path.to_owned()),
         }
     }
-    let root = root();
-    let sources = match (since, paths.as_slice()) {
-        (Some(rev), []) => git_show(&root, &rev).and_then(|old| {
+    if check_version && since.is_none() {
+        return usage("`--check-version` needs `--since REV` (the crate versions come from client/Cargo.toml)");
+    }
+    let sources = match (&since, paths.as_slice()) {
+        (Some(rev), []) => git_show(root, rev, SPEC).and_then(|old| {
             let new = read(&root.join(SPEC))?;
             Ok(((old, format!("{SPEC}@{rev}")), (new, SPEC.to_owned())))
         }),
@@ -157,32 +311,83 @@ fn diff(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match ctyun_image_codegen::diff::diff_sources(&old, &old_label, &new, &new_label) {
-        Ok(report) => {
-            print!("{}", if json { report.to_json() } else { report.to_markdown() });
-            ExitCode::from(report.exit_code(fail_on_breaking))
-        }
+    let report = match ctyun_image_codegen::diff::diff_sources(&old, &old_label, &new, &new_label) {
+        Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(2)
+            return ExitCode::from(2);
+        }
+    };
+    // With --since, the crate versions at both ends: required for --check-version, reported
+    // (JSON, Markdown) whenever they can be read.
+    let versions = match &since {
+        Some(rev) => match version_check(root, rev, &report) {
+            Ok(v) => Some(v),
+            Err(e) if check_version => {
+                eprintln!("error: version gate: {e}");
+                return ExitCode::from(2);
+            }
+            Err(_) => None,
+        },
+        None => None,
+    };
+    let text = match (format, &versions) {
+        (Format::Json, Some(v)) => report.to_json_with_versions(v),
+        (Format::Json, None) => report.to_json(),
+        (Format::Github, v) => report.to_github(v.as_ref()),
+        (Format::Markdown, Some(v)) => {
+            format!("{}\n**Version:** {}.\n", report.to_markdown(), v.summary(report.verdict()))
+        }
+        (Format::Markdown, None) => report.to_markdown(),
+    };
+    print!("{text}");
+    let mut code = report.exit_code(fail_on_breaking);
+    if let (true, Some(v)) = (check_version, &versions) {
+        if !v.ok {
+            eprintln!("error: {}", v.summary(report.verdict()));
+            code = 1;
         }
     }
+    ExitCode::from(code)
+}
+
+/// The crate versions of `client/Cargo.toml` at `rev` and in the working tree, checked against
+/// what `report` needs.
+fn version_check(root: &Path, rev: &str, report: &Report) -> Result<VersionCheck, String> {
+    let at_rev = |path: &str| git_show(root, rev, path);
+    let old = cargo_toml_version(&at_rev(CLIENT_MANIFEST)?, at_rev("Cargo.toml").ok().as_deref())
+        .map_err(|e| format!("{CLIENT_MANIFEST}@{rev}: {e}"))?;
+    let new = cargo_toml_version(&read(&root.join(CLIENT_MANIFEST))?, read(&root.join("Cargo.toml")).ok().as_deref())
+        .map_err(|e| format!("{CLIENT_MANIFEST}: {e}"))?;
+    let old = Version::parse(&old).map_err(|e| format!("{CLIENT_MANIFEST}@{rev}: {e}"))?;
+    let new = Version::parse(&new).map_err(|e| format!("{CLIENT_MANIFEST}: {e}"))?;
+    VersionCheck::new(report, old, new)
 }
 
 fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// The spec as committed at `rev` (`git show REV:spec/ctimage.yaml`).
-fn git_show(root: &Path, rev: &str) -> Result<String, String> {
+/// A file as committed at `rev` (`git show REV:PATH`).
+fn git_show(root: &Path, rev: &str, path: &str) -> Result<String, String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(root)
-        .args(["show", &format!("{rev}:{SPEC}")])
+        .args(["show", &format!("{rev}:{path}")])
         .output()
         .map_err(|e| format!("cannot run git: {e}"))?;
     if !out.status.success() {
-        return Err(format!("`git show {rev}:{SPEC}` failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
+        return Err(format!("`git show {rev}:{path}` failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
     }
-    String::from_utf8(out.stdout).map_err(|_| format!("{SPEC} at {rev} is not UTF-8"))
+    String::from_utf8(out.stdout).map_err(|_| format!("{path} at {rev} is not UTF-8"))
+}
+
+/// `git -C ROOT ARGS...`: its stdout, or its stderr as the error.
+fn git(root: &Path, args: &[&str]) -> Result<String, String> {
+    let out =
+        Command::new("git").arg("-C").arg(root).args(args).output().map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("`git {}` failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    String::from_utf8(out.stdout).map_err(|_| format!("`git {}` printed non-UTF-8", args.join(" ")))
 }

@@ -80,3 +80,22 @@ fn since_a_git_revision() {
     assert_eq!(code, 2);
     assert!(err.contains("git show no-such-revision-xyz:spec/ctimage.yaml"), "{err}");
 }
+
+#[test]
+fn github_format_puts_the_verdict_first() {
+    let (code, out, err) = xtask(&["diff", "--format", "github", &fx("base"), &fx("param-type")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("### Spec review: :x: **BREAKING**"), "{out}");
+    let breaking = out.find("**Breaking changes**").expect("breaking list");
+    let details = out.find("<details><summary>Full report: 2 changes").expect("folded full report");
+    assert!(breaking < details, "{out}");
+    assert!(out.contains("- `list_things`: ") || out.contains("(`request-parameter-type-changed`)"), "{out}");
+    assert!(out.contains("\n#### Operations\n"), "headings demoted inside the comment: {out}");
+    assert!(out.trim_end().ends_with("`cargo xtask diff --format github`</sub>"), "{out}");
+    let (code, out, _) = xtask(&["diff", "--format=github", &fx("base"), &fx("docs")]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("### Spec review: :white_check_mark: **Documentation only**"), "{out}");
+    let (_, out, _) = xtask(&["diff", "--format=github", &fx("base"), &fx("base")]);
+    assert!(out.starts_with("### Spec review: :white_check_mark: **No changes**"), "{out}");
+    assert!(!out.contains("<details>"), "{out}");
+}

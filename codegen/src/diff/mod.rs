@@ -46,6 +46,9 @@
 //! }
 //! ```
 //!
+//! - `versions` (only when both crate versions are known, e.g. `cargo xtask diff --since REV`):
+//!   `{"old": "0.1.0", "new": "0.2.0", "required-step": "minor", "required": "0.2.0",
+//!   "actual-step": "minor", "ok": true}`, see [`version`].
 //! - `verdict`: `no-changes`, `documentation-only` (only `docs-changed`), `compatible` (nothing
 //!   breaking) or `breaking`.
 //! - `level`: `breaking`, `non-breaking` or `info`; `direction`: `request`, `response`, `both` or
@@ -59,7 +62,9 @@
 //!   breaking first. New fields may be added to objects; ids and meanings never change.
 
 mod compare;
+mod github;
 mod render;
+pub mod version;
 
 use serde::Serialize;
 
@@ -347,7 +352,19 @@ impl Report {
 
     /// The JSON document described in the module docs (pretty-printed, trailing newline).
     pub fn to_json(&self) -> String {
-        render::json(self)
+        render::json(self, None)
+    }
+
+    /// A pull-request review comment in GitHub Markdown, verdict (and version gate) first, the
+    /// full report folded (`cargo xtask diff --format github`).
+    pub fn to_github(&self, versions: Option<&version::VersionCheck>) -> String {
+        github::github(self, versions)
+    }
+
+    /// [`Report::to_json`] with a `"versions"` object (the crate versions at both ends and the
+    /// version gate's outcome, see [`version::VersionCheck`]) after `"new"`.
+    pub fn to_json_with_versions(&self, versions: &version::VersionCheck) -> String {
+        render::json(self, Some(versions))
     }
 }
 

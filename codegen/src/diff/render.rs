@@ -89,6 +89,8 @@ struct JsonReport<'a> {
     format: &'static str,
     old: &'a str,
     new: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    versions: Option<&'a super::version::VersionCheck>,
     verdict: Verdict,
     counts: Counts,
     changes: Vec<JsonChange<'a>>,
@@ -115,11 +117,12 @@ struct JsonChange<'a> {
     pointer: &'a str,
 }
 
-pub(super) fn json(r: &Report) -> String {
+pub(super) fn json(r: &Report, versions: Option<&super::version::VersionCheck>) -> String {
     let doc = JsonReport {
         format: "ctyun-image-diff/1",
         old: &r.old_label,
         new: &r.new_label,
+        versions,
         verdict: r.verdict(),
         counts: Counts {
             breaking: r.count(Level::Breaking),

@@ -1,0 +1,104 @@
+//! The `cargo xtask` command line itself: usage and help, exit codes, the workspace root found at
+//! run time (not fixed when the binary was built), and `codegen --check` catching stray files.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn checkout() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+}
+
+/// Runs the binary in `dir` without `CARGO_MANIFEST_DIR`, as a binary shared between checkouts
+/// (one target directory) would be run from another checkout.
+fn xtask_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CARGO_MANIFEST_DIR")
+        .output()
+        .unwrap();
+    (status.code().unwrap_or(-1), String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap())
+}
+
+/// A minimal workspace (root manifest + spec) in a fresh directory under the target dir.
+fn scratch_workspace(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("xtask-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("spec")).unwrap();
+    fs::create_dir_all(dir.join("client/src")).unwrap();
+    fs::write(dir.join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
+    fs::copy(checkout().join("spec/ctimage.yaml"), dir.join("spec/ctimage.yaml")).unwrap();
+    dir
+}
+
+#[test]
+fn no_command_is_usage_and_exit_2() {
+    let (code, out, err) = xtask_in(checkout(), &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("no command") && err.contains("usage: cargo xtask <command>"), "{err}");
+    let (code, _, err) = xtask_in(checkout(), &["frobnicate"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown command `frobnicate`") && err.contains("usage: cargo xtask"), "{err}");
+}
+
+#[test]
+fn every_command_has_help() {
+    for cmd in ["codegen", "diff", "bench", "changelog"] {
+        for flag in ["--help", "-h"] {
+            let (code, out, err) = xtask_in(checkout(), &[cmd, flag]);
+            assert_eq!(code, 0, "{cmd} {flag}: {err}");
+            assert!(out.starts_with(&format!("usage: cargo xtask {cmd}")), "{cmd} {flag}: {out}");
+            assert!(err.is_empty(), "{err}");
+        }
+        let (code, out, _) = xtask_in(checkout(), &["help", cmd]);
+        assert_eq!(code, 0);
+        assert!(out.starts_with(&format!("usage: cargo xtask {cmd}")), "{out}");
+    }
+    let (code, out, _) = xtask_in(checkout(), &["--help"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("usage: cargo xtask <command>"), "{out}");
+}
+
+#[test]
+fn the_workspace_is_found_at_run_time() {
+    let ws = scratch_workspace("root");
+    // Run from a subdirectory of another workspace: that workspace is written, not this checkout.
+    let (code, out, err) = xtask_in(&ws.join("client/src"), &["codegen"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("wrote client/src/generated/operations.rs"), "{out}");
+    for f in ["mod.rs", "model.rs", "operations.rs", ".generated-files"] {
+        assert!(ws.join("client/src/generated").join(f).is_file(), "{f} not written into the scratch workspace");
+    }
+    let (code, out, err) = xtask_in(&ws, &["codegen", "--check"]);
+    assert_eq!(code, 0, "{out}{err}");
+
+    // Outside any workspace: a clear error, not someone else's checkout.
+    let outside = std::env::temp_dir();
+    if !outside.ancestors().any(|d| d.join("spec/ctimage.yaml").is_file()) {
+        let (code, _, err) = xtask_in(&outside, &["codegen", "--check"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("cannot find the workspace root"), "{err}");
+    }
+    let _ = fs::remove_dir_all(&ws);
+}
+
+#[test]
+fn codegen_check_flags_stray_files() {
+    let ws = scratch_workspace("stray");
+    let (code, _, err) = xtask_in(&ws, &["codegen"]);
+    assert_eq!(code, 0, "{err}");
+    let generated = ws.join("client/src/generated");
+    fs::write(generated.join("hand_written.rs"), "// not generated\n").unwrap();
+    fs::create_dir_all(generated.join("old")).unwrap();
+    fs::write(generated.join("old/x.rs"), "\n").unwrap();
+    let (code, out, err) = xtask_in(&ws, &["codegen", "--check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(err.contains("hand_written.rs (stray: not produced by the generator)"), "{err}");
+    assert!(err.contains("old/ (stray: not produced by the generator)"), "{err}");
+    fs::remove_file(generated.join("hand_written.rs")).unwrap();
+    fs::remove_dir_all(generated.join("old")).unwrap();
+    let (code, _, err) = xtask_in(&ws, &["codegen", "--check"]);
+    assert_eq!(code, 0, "{err}");
+    let _ = fs::remove_dir_all(&ws);
+}
