@@ -47,7 +47,8 @@ pub use signer::Credentials;
 #[path = "../../codegen/tests/fixtures/mod.rs"]
 pub mod golden;
 
-/// The README's Rust examples are compiled as doctests.
-#[doc = include_str!("../../README.md")]
+/// The crate README's Rust examples are compiled as doctests (the workspace README's are
+/// doctested by `ctyun-image-tests`, which is not packaged).
+#[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;

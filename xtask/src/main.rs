@@ -7,12 +7,18 @@
 //!   generated client, with a breaking-change verdict (logic in `ctyun_image_codegen::diff`).
 //! - `cargo xtask diff --since REV --check-version` — the version gate (CI runs it against HEAD~1).
 //! - `cargo xtask changelog [--check]` — the current version's section of `CHANGELOG.md`.
+//! - `cargo xtask package-check` — `cargo package -p ctyun-image`, then `cargo test` in the
+//!   unpacked `.crate`.
+//! - `cargo xtask semver-agreement [--write]` — opt-in: the diff is never laxer than
+//!   cargo-semver-checks on the diff fixtures (`xtask/SEMVER-AGREEMENT.md`).
 //! - `cargo xtask bench` — run the criterion benches and print each ratio against its budget.
 //!
 //! `cargo xtask <command> --help` describes each command.
 
 mod bench;
 mod changelog;
+mod package;
+mod semver_agreement;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -54,6 +60,10 @@ commands:
   codegen   regenerate client/src/generated/ from spec/ctimage.yaml (--check: verify only)
   diff      what changed in the spec for users of the generated client, with a verdict
   changelog write the current version's section of CHANGELOG.md from the spec diff
+  package-check
+            cargo package the client crate and run its tests in the unpacked .crate
+  semver-agreement
+            (opt-in, slow) diff verdicts vs cargo-semver-checks on every diff fixture
   bench     run the criterion benches and print the ratios against their budgets
 
 `cargo xtask <command> --help` describes a command's options.
@@ -127,12 +137,16 @@ fn main() -> ExitCode {
         "bench" => BENCH_USAGE,
         "diff" => DIFF_USAGE,
         "changelog" => changelog::USAGE,
+        "package-check" => package::USAGE,
+        "semver-agreement" => semver_agreement::USAGE,
         "-h" | "--help" | "help" => {
             match rest.first().map(String::as_str) {
                 Some("codegen") => print!("{CODEGEN_USAGE}"),
                 Some("bench") => print!("{BENCH_USAGE}"),
                 Some("diff") => print!("{DIFF_USAGE}"),
                 Some("changelog") => print!("{}", changelog::USAGE),
+                Some("package-check") => print!("{}", package::USAGE),
+                Some("semver-agreement") => print!("{}", semver_agreement::USAGE),
                 _ => print!("{USAGE}"),
             }
             return ExitCode::SUCCESS;
@@ -157,6 +171,8 @@ fn main() -> ExitCode {
         "codegen" => codegen(&root, rest),
         "bench" => bench::run(&root, rest),
         "changelog" => changelog::run(&root, rest),
+        "package-check" => package::run(&root, rest),
+        "semver-agreement" => semver_agreement::run(&root, rest),
         _ => diff(&root, rest),
     }
 }

@@ -44,7 +44,7 @@ fn no_command_is_usage_and_exit_2() {
 
 #[test]
 fn every_command_has_help() {
-    for cmd in ["codegen", "diff", "bench", "changelog"] {
+    for cmd in ["codegen", "diff", "bench", "changelog", "package-check", "semver-agreement"] {
         for flag in ["--help", "-h"] {
             let (code, out, err) = xtask_in(checkout(), &[cmd, flag]);
             assert_eq!(code, 0, "{cmd} {flag}: {err}");
