@@ -18,6 +18,7 @@ use quote::quote;
 use crate::diag::Error;
 use crate::ir::*;
 use crate::names::is_ident;
+use crate::runtime::Runtime;
 
 /// Flags the runtime defines on every command; a field whose flag would take one of these
 /// names gets the flag `--param-<name>` instead.
@@ -76,15 +77,16 @@ fn first_line(docs: &[String]) -> String {
 }
 
 /// The flag kind of a request field's type.
-fn arg_kind(api: &Api, t: &TypeRef) -> TokenStream {
+fn arg_kind(api: &Api, rt: &Runtime, t: &TypeRef) -> TokenStream {
+    let kind = rt.cli_arg_kind();
     match t {
-        TypeRef::String | TypeRef::Scalar => quote!(crate::cli::ArgKind::Str),
-        TypeRef::I32 => quote!(crate::cli::ArgKind::I32),
-        TypeRef::I64 => quote!(crate::cli::ArgKind::I64),
-        TypeRef::F64 => quote!(crate::cli::ArgKind::F64),
-        TypeRef::Bool => quote!(crate::cli::ArgKind::Bool),
+        TypeRef::String | TypeRef::Scalar => quote!(#kind::Str),
+        TypeRef::I32 => quote!(#kind::I32),
+        TypeRef::I64 => quote!(#kind::I64),
+        TypeRef::F64 => quote!(#kind::F64),
+        TypeRef::Bool => quote!(#kind::Bool),
         TypeRef::Vec(inner) if matches!(**inner, TypeRef::String | TypeRef::Scalar) => {
-            quote!(crate::cli::ArgKind::StrList)
+            quote!(#kind::StrList)
         }
         TypeRef::Named(n) => match api.types.get(n).map(|t| &t.kind) {
             Some(TypeKind::StringEnum(vs)) => {
@@ -92,7 +94,7 @@ fn arg_kind(api: &Api, t: &TypeRef) -> TokenStream {
                     let (value, help) = (&v.value, first_line(&v.docs));
                     quote!((#value, #help))
                 });
-                quote!(crate::cli::ArgKind::Enum(&[#(#vals),*]))
+                quote!(#kind::Enum(&[#(#vals),*]))
             }
             Some(TypeKind::IntEnum(vs)) => {
                 let vals = vs.iter().map(|v| {
@@ -102,11 +104,11 @@ fn arg_kind(api: &Api, t: &TypeRef) -> TokenStream {
                     let help = if help.trim_matches('`') == value { String::new() } else { help };
                     quote!((#value, #help))
                 });
-                quote!(crate::cli::ArgKind::IntEnum(&[#(#vals),*]))
+                quote!(#kind::IntEnum(&[#(#vals),*]))
             }
-            _ => quote!(crate::cli::ArgKind::Json),
+            _ => quote!(#kind::Json),
         },
-        _ => quote!(crate::cli::ArgKind::Json),
+        _ => quote!(#kind::Json),
     }
 }
 
@@ -140,15 +142,16 @@ fn arg_help(f: &Field) -> (String, String) {
     (help, long)
 }
 
-fn emit_args(api: &Api, fields: &[Field]) -> TokenStream {
+fn emit_args(api: &Api, rt: &Runtime, fields: &[Field]) -> TokenStream {
+    let arg = rt.cli_arg();
     let args = fields.iter().map(|f| {
         let wire = &f.wire_name;
         let flag = flag_name(f);
-        let kind = arg_kind(api, &f.ty);
+        let kind = arg_kind(api, rt, &f.ty);
         let required = f.required && !f.region_default;
         let (help, long_help) = arg_help(f);
         quote! {
-            crate::cli::Arg {
+            #arg {
                 wire: #wire,
                 flag: #flag,
                 kind: #kind,
@@ -214,8 +217,11 @@ fn check(api: &Api) -> Result<(), Error> {
 }
 
 /// The contents of `cli.rs`.
-pub fn emit_cli(api: &Api) -> Result<TokenStream, Error> {
+pub fn emit_cli(api: &Api, rt: &Runtime) -> Result<TokenStream, Error> {
     check(api)?;
+    let (group_ty, command, wait_use) = (rt.cli_group(), rt.cli_command(), rt.cli_wait_use());
+    let (cli_input, cli_error, client) = (rt.cli_input(), rt.cli_error(), rt.client());
+    let (send, send_all, cli_wait) = (rt.cli_send(), rt.cli_send_all(), rt.cli_wait());
     // Groups: the spec's tags in spec order, then tags used but not declared.
     let mut groups: Vec<(String, String)> = api.tags.iter().map(|t| (t.name.clone(), first_line(&t.docs))).collect();
     for op in &api.operations {
@@ -225,7 +231,7 @@ pub fn emit_cli(api: &Api) -> Result<TokenStream, Error> {
             }
         }
     }
-    let group_defs = groups.iter().map(|(name, about)| quote!(crate::cli::Group { name: #name, about: #about },));
+    let group_defs = groups.iter().map(|(name, about)| quote!(#group_ty { name: #name, about: #about },));
 
     let mut commands = Vec::new();
     let mut builders = Vec::new();
@@ -244,7 +250,7 @@ pub fn emit_cli(api: &Api) -> Result<TokenStream, Error> {
         if let Some(w) = &op.waiter {
             long.push_str(&format!(" --wait polls until the `{}` waiter succeeds.", w.waiter));
         }
-        let args = emit_args(api, &op.fields);
+        let args = emit_args(api, rt, &op.fields);
         let paged_tokens = match &paged {
             Some(items) => quote!(Some(#items)),
             None => quote!(None),
@@ -253,12 +259,12 @@ pub fn emit_cli(api: &Api) -> Result<TokenStream, Error> {
             Some(w) => {
                 let waiter = &w.waiter;
                 let from = w.from_response.iter().map(|(k, v)| quote!((#k, #v)));
-                quote!(Some(crate::cli::WaitUse { waiter: #waiter, from_response: &[#(#from),*] }))
+                quote!(Some(#wait_use { waiter: #waiter, from_response: &[#(#from),*] }))
             }
             None => quote!(None),
         };
         commands.push(quote! {
-            crate::cli::Command {
+            #command {
                 group: #group,
                 name: #name,
                 operation_id: #op_id,
@@ -286,7 +292,7 @@ pub fn emit_cli(api: &Api) -> Result<TokenStream, Error> {
         let input = if op.fields.is_empty() { quote!(input) } else { quote!(mut input) };
         builders.push(quote! {
             #[doc = #doc]
-            fn #build(#input: crate::cli::Input) -> Result<super::operations::#req, crate::cli::CliError> {
+            fn #build(#input: #cli_input) -> Result<super::operations::#req, #cli_error> {
                 let request = super::operations::#req { #(#inits)* };
                 input.finish()?;
                 Ok(request)
@@ -295,14 +301,14 @@ pub fn emit_cli(api: &Api) -> Result<TokenStream, Error> {
         let run = match &paged {
             Some(items) => quote! {
                 if all {
-                    crate::cli::send_all(client, request, #items).await
+                    #send_all(client, request, #items).await
                 } else {
-                    crate::cli::send(client, request).await
+                    #send(client, request).await
                 }
             },
             None => quote! {
                 let _ = all;
-                crate::cli::send(client, request).await
+                #send(client, request).await
             },
         };
         call_arms.push(quote! {
@@ -327,10 +333,10 @@ pub fn emit_cli(api: &Api) -> Result<TokenStream, Error> {
             w.min_delay_ms as f64 / 1000.0,
             w.max_delay_ms as f64 / 1000.0
         );
-        let args = emit_args(api, &polled.fields);
+        let args = emit_args(api, rt, &polled.fields);
         let op_id = &w.operation_id;
         commands.push(quote! {
-            crate::cli::Command {
+            #command {
                 group: "wait",
                 name: #cmd,
                 operation_id: #op_id,
@@ -347,7 +353,7 @@ pub fn emit_cli(api: &Api) -> Result<TokenStream, Error> {
         wait_arms.push(quote! {
             #name => {
                 let request = #build(input)?;
-                crate::cli::wait(client, request, &super::waiters::#c, max_wait).await
+                #cli_wait(client, request, &super::waiters::#c, max_wait).await
             }
         });
     }
@@ -355,26 +361,26 @@ pub fn emit_cli(api: &Api) -> Result<TokenStream, Error> {
         quote! {
             /// Runs a waiter by name (this API has none).
             pub async fn wait(
-                _client: &crate::Client,
+                _client: &#client,
                 waiter: &str,
-                _input: crate::cli::Input,
+                _input: #cli_input,
                 _max_wait: std::time::Duration,
-            ) -> Result<serde_json::Value, crate::cli::CliError> {
-                Err(crate::cli::CliError::unknown("waiter", waiter))
+            ) -> Result<serde_json::Value, #cli_error> {
+                Err(#cli_error::unknown("waiter", waiter))
             }
         }
     } else {
         quote! {
             /// Runs a waiter by name, polling the request built from `input` (keyed by wire name).
             pub async fn wait(
-                client: &crate::Client,
+                client: &#client,
                 waiter: &str,
-                input: crate::cli::Input,
+                input: #cli_input,
                 max_wait: std::time::Duration,
-            ) -> Result<serde_json::Value, crate::cli::CliError> {
+            ) -> Result<serde_json::Value, #cli_error> {
                 match waiter {
                     #(#wait_arms)*
-                    other => Err(crate::cli::CliError::unknown("waiter", other)),
+                    other => Err(#cli_error::unknown("waiter", other)),
                 }
             }
         }
@@ -385,22 +391,22 @@ pub fn emit_cli(api: &Api) -> Result<TokenStream, Error> {
         //! waiter (`ctimage wait ...`). Data for the hand-written runtime in `crate::cli`.
 
         /// Command groups: the spec's tags.
-        pub static GROUPS: &[crate::cli::Group] = &[#(#group_defs)*];
+        pub static GROUPS: &[#group_ty] = &[#(#group_defs)*];
 
         /// Every command, in operation order, then the waiters.
-        pub static COMMANDS: &[crate::cli::Command] = &[#(#commands)*];
+        pub static COMMANDS: &[#command] = &[#(#commands)*];
 
         /// Sends the operation `operation_id` with the request built from `input` (keyed by wire
         /// name); `all` walks every page of a paged operation.
         pub async fn call(
-            client: &crate::Client,
+            client: &#client,
             operation_id: &str,
-            input: crate::cli::Input,
+            input: #cli_input,
             all: bool,
-        ) -> Result<serde_json::Value, crate::cli::CliError> {
+        ) -> Result<serde_json::Value, #cli_error> {
             match operation_id {
                 #(#call_arms)*
-                other => Err(crate::cli::CliError::unknown("operation", other)),
+                other => Err(#cli_error::unknown("operation", other)),
             }
         }
 

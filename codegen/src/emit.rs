@@ -2,13 +2,14 @@
 //! `prettyplease`, so the output is deterministic and independent of the toolchain's rustfmt.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 
 use std::collections::BTreeSet;
 
 use crate::diag::Error;
 use crate::ir::*;
-use crate::names::{is_ident, is_snake_ident, CLIENT_METHODS, OPERATOR_METHODS, PRELUDE_TYPES};
+use crate::names::{is_ident, is_snake_ident, OPERATOR_METHODS, PRELUDE_TYPES};
+use crate::runtime::{Runtime, CLIENT_METHODS};
 
 /// One generated file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -164,18 +165,18 @@ fn doc_attrs(paragraphs: &[String]) -> TokenStream {
 }
 
 /// The Rust type of a `TypeRef`, qualified for use from `from`.
-fn rust_type(api: &Api, t: &TypeRef, from: Module) -> TokenStream {
+fn rust_type(cx: &Cx, t: &TypeRef, from: Module) -> TokenStream {
     match t {
         TypeRef::String => quote!(String),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
         TypeRef::F64 => quote!(f64),
         TypeRef::Bool => quote!(bool),
-        TypeRef::Scalar => quote!(crate::runtime::Scalar),
+        TypeRef::Scalar => cx.rt.scalar().into_token_stream(),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::Named(n) => {
             let id = ident(n);
-            let module = api.types.get(n).map(|t| t.module).unwrap_or(Module::Model);
+            let module = cx.api.types.get(n).map(|t| t.module).unwrap_or(Module::Model);
             match (from, module) {
                 (Module::Operations, Module::Model) => quote!(super::model::#id),
                 (Module::Model, Module::Operations) => quote!(super::operations::#id),
@@ -183,47 +184,47 @@ fn rust_type(api: &Api, t: &TypeRef, from: Module) -> TokenStream {
             }
         }
         TypeRef::Vec(i) => {
-            let i = rust_type(api, i, from);
+            let i = rust_type(cx, i, from);
             quote!(Vec<#i>)
         }
         TypeRef::Map(i) => {
-            let i = rust_type(api, i, from);
+            let i = rust_type(cx, i, from);
             quote!(std::collections::BTreeMap<String, #i>)
         }
     }
 }
 
 /// Type of a fully-qualified reference from `generated/mod.rs`.
-fn rust_type_from_root(api: &Api, t: &TypeRef) -> TokenStream {
+fn rust_type_from_root(cx: &Cx, t: &TypeRef) -> TokenStream {
     match t {
         TypeRef::Named(n) => {
             let id = ident(n);
-            match api.types.get(n).map(|t| t.module).unwrap_or(Module::Model) {
+            match cx.api.types.get(n).map(|t| t.module).unwrap_or(Module::Model) {
                 Module::Model => quote!(model::#id),
                 Module::Operations => quote!(operations::#id),
             }
         }
         TypeRef::Vec(i) => {
-            let i = rust_type_from_root(api, i);
+            let i = rust_type_from_root(cx, i);
             quote!(Vec<#i>)
         }
         TypeRef::Map(i) => {
-            let i = rust_type_from_root(api, i);
+            let i = rust_type_from_root(cx, i);
             quote!(std::collections::BTreeMap<String, #i>)
         }
-        other => rust_type(api, other, Module::Model),
+        other => rust_type(cx, other, Module::Model),
     }
 }
 
 /// Parameter type and conversion for a constructor argument or setter.
-fn arg(api: &Api, t: &TypeRef, from: Module) -> (TokenStream, bool) {
+fn arg(cx: &Cx, t: &TypeRef, from: Module) -> (TokenStream, bool) {
     match t {
         TypeRef::String => (quote!(impl Into<String>), true),
-        other => (rust_type(api, other, from), false),
+        other => (rust_type(cx, other, from), false),
     }
 }
 
-fn field_docs(f: &Field, in_request: bool) -> Vec<String> {
+fn field_docs(f: &Field, in_request: bool, rt: &Runtime) -> Vec<String> {
     let mut docs = f.docs.clone();
     let loc = match (in_request, f.location) {
         (true, Location::Query) => " (query)",
@@ -235,7 +236,10 @@ fn field_docs(f: &Field, in_request: bool) -> Vec<String> {
         facts.push_str("; required");
     }
     if f.region_default {
-        facts.push_str("; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`)");
+        facts.push_str(&format!(
+            "; defaults to the client's region ([`ClientBuilder::region`]({}), `CTYUN_REGION_ID`)",
+            rt.client_builder_region()
+        ));
     }
     facts.push('.');
     docs.push(facts);
@@ -258,17 +262,29 @@ fn render(spec_label: &str, tokens: TokenStream) -> Result<String, Error> {
     Ok(format!("{}{}", header(spec_label), prettyplease::unparse(&file)))
 }
 
-/// Emits all files.
+/// What every emitting function reads: the API and where the runtime is.
+pub(crate) struct Cx<'a> {
+    pub api: &'a Api,
+    pub rt: &'a Runtime,
+}
+
+/// Emits all files for the client crate ([`Runtime::IN_CLIENT`]).
 pub fn emit(api: &Api, spec_label: &str) -> Result<Vec<GeneratedFile>, Error> {
+    emit_with(api, spec_label, &Runtime::IN_CLIENT)
+}
+
+/// Emits all files, naming the runtime through `rt`.
+pub fn emit_with(api: &Api, spec_label: &str, rt: &Runtime) -> Result<Vec<GeneratedFile>, Error> {
     validate(api)?;
+    let cx = &Cx { api, rt };
     let mut files = vec![
-        GeneratedFile { path: "mod.rs".into(), contents: render(spec_label, emit_root(api, spec_label))? },
+        GeneratedFile { path: "mod.rs".into(), contents: render(spec_label, emit_root(cx, spec_label))? },
         GeneratedFile {
             path: "model.rs".into(),
             contents: render(
                 spec_label,
                 emit_types(
-                    api,
+                    cx,
                     Module::Model,
                     quote! {
                         //! Data types of the image API: the spec's component schemas.
@@ -276,25 +292,24 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<Vec<GeneratedFile>, Error> {
                 ),
             )?,
         },
-        GeneratedFile { path: "operations.rs".into(), contents: render(spec_label, emit_operations(api))? },
+        GeneratedFile { path: "operations.rs".into(), contents: render(spec_label, emit_operations(cx))? },
     ];
     // The `ctimage` command line (`codegen/src/cli.rs`), compiled with the `cli` feature only.
-    files.push(GeneratedFile { path: "cli.rs".into(), contents: render(spec_label, crate::cli::emit_cli(api)?)? });
+    files.push(GeneratedFile { path: "cli.rs".into(), contents: render(spec_label, crate::cli::emit_cli(api, rt)?)? });
     if !api.waiters.is_empty() {
-        files.push(GeneratedFile {
-            path: "waiters.rs".into(),
-            contents: render(spec_label, emit_waiters(&api.waiters))?,
-        });
+        files.push(GeneratedFile { path: "waiters.rs".into(), contents: render(spec_label, emit_waiters(cx))? });
     }
     Ok(files)
 }
 
-fn emit_root(api: &Api, spec_label: &str) -> TokenStream {
-    let title = format!(" Generated from `{spec_label}` ({}, version {}).", api.title, api.version);
-    let methods = api.operations.iter().map(|op| {
+fn emit_root(cx: &Cx, spec_label: &str) -> TokenStream {
+    let rt = cx.rt;
+    let (error, waited, client) = (rt.error(), rt.waited(), rt.client());
+    let title = format!(" Generated from `{spec_label}` ({}, version {}).", cx.api.title, cx.api.version);
+    let methods = cx.api.operations.iter().map(|op| {
         let name = ident(&op.method_name);
         let req = ident(&op.request_type);
-        let out = rust_type_from_root(api, &op.output);
+        let out = rust_type_from_root(cx, &op.output);
         let mut docs = op.docs.clone();
         docs.push(format!(
             "`{} {}` (operationId `{}`){}. Build the request with [`operations::{}`].",
@@ -313,20 +328,20 @@ fn emit_root(api: &Api, spec_label: &str) -> TokenStream {
         quote! {
             #docs
             #deprecated
-            pub async fn #name(&self, request: operations::#req) -> Result<#out, crate::Error> {
+            pub async fn #name(&self, request: operations::#req) -> Result<#out, #error> {
                 self.send(request).await
             }
         }
     });
-    let waiter_mod = (!api.waiters.is_empty()).then(|| {
+    let waiter_mod = (!cx.api.waiters.is_empty()).then(|| {
         quote!(
             pub mod waiters;
         )
     });
-    let waiter_methods = api.waiters.iter().map(|w| {
+    let waiter_methods = cx.api.waiters.iter().map(|w| {
         let name = ident(&w.method_name);
         let req = ident(&w.request_type);
-        let out = rust_type_from_root(api, &w.output);
+        let out = rust_type_from_root(cx, &w.output);
         let c = ident(&w.const_name);
         let mut docs = w.docs.clone();
         docs.push(format!(
@@ -336,7 +351,10 @@ fn emit_root(api: &Api, spec_label: &str) -> TokenStream {
             w.max_delay_ms as f64 / 1000.0
         ));
         docs.push(w.acceptors.iter().map(describe_acceptor).collect::<Vec<_>>().join("\n"));
-        docs.push("Any other API error ends the wait with that error; `max_wait` bounds the whole wait ([`crate::error::WaiterErrorKind::MaxWaitExceeded`]).".to_owned());
+        docs.push(format!(
+            "Any other API error ends the wait with that error; `max_wait` bounds the whole wait ([`{}`]).",
+            rt.waiter_max_wait_exceeded()
+        ));
         let docs = doc_attrs(&docs);
         quote! {
             #docs
@@ -344,7 +362,7 @@ fn emit_root(api: &Api, spec_label: &str) -> TokenStream {
                 &self,
                 request: operations::#req,
                 max_wait: std::time::Duration,
-            ) -> Result<crate::waiter::Waited<#out>, crate::Error> {
+            ) -> Result<#waited<#out>, #error> {
                 self.wait(request, &waiters::#c, max_wait).await
             }
         }
@@ -357,22 +375,23 @@ fn emit_root(api: &Api, spec_label: &str) -> TokenStream {
         #[cfg(feature = "cli")]
         pub mod cli;
 
-        impl crate::Client {
+        impl #client {
             #(#methods)*
             #(#waiter_methods)*
         }
     }
 }
 
-fn emit_types(api: &Api, module: Module, preamble: TokenStream) -> TokenStream {
-    let defs = api.types.values().filter(|t| t.module == module).map(|t| emit_type(api, t));
+fn emit_types(cx: &Cx, module: Module, preamble: TokenStream) -> TokenStream {
+    let defs = cx.api.types.values().filter(|t| t.module == module).map(|t| emit_type(cx, t));
     quote! {
         #preamble
         #(#defs)*
     }
 }
 
-fn emit_type(api: &Api, t: &TypeDef) -> TokenStream {
+fn emit_type(cx: &Cx, t: &TypeDef) -> TokenStream {
+    let (string_enum_impls, int_enum_impls) = (cx.rt.string_enum_impls(), cx.rt.int_enum_impls());
     let name = ident(&t.name);
     let mut docs = t.docs.clone();
     if docs.is_empty() {
@@ -383,8 +402,8 @@ fn emit_type(api: &Api, t: &TypeDef) -> TokenStream {
             let docs = doc_attrs(&docs);
             let field_tokens = fields.iter().map(|f| {
                 let fname = ident(&f.rust_name);
-                let base = rust_type(api, &f.ty, t.module);
-                let fdocs = doc_attrs(&field_docs(f, false));
+                let base = rust_type(cx, &f.ty, t.module);
+                let fdocs = doc_attrs(&field_docs(f, false, cx.rt));
                 let rename = (f.wire_name != f.rust_name).then(|| {
                     let w = &f.wire_name;
                     quote!(rename = #w,)
@@ -404,7 +423,7 @@ fn emit_type(api: &Api, t: &TypeDef) -> TokenStream {
                     }
                 }
             });
-            let builder = if t.request_side { Some(emit_builder(api, &t.name, fields, t.module, false)) } else { None };
+            let builder = if t.request_side { Some(emit_builder(cx, &t.name, fields, t.module, false)) } else { None };
             quote! {
                 #docs
                 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -447,7 +466,7 @@ fn emit_type(api: &Api, t: &TypeDef) -> TokenStream {
                         }
                     }
                 }
-                crate::runtime::string_enum_impls!(#name);
+                #string_enum_impls!(#name);
             }
         }
         TypeKind::IntEnum(variants) => {
@@ -479,7 +498,7 @@ fn emit_type(api: &Api, t: &TypeDef) -> TokenStream {
                         }
                     }
                 }
-                crate::runtime::int_enum_impls!(#name);
+                #int_enum_impls!(#name);
             }
         }
     }
@@ -507,13 +526,13 @@ fn enum_arms<T: quote::ToTokens>(variants: &[Variant<T>]) -> EnumArms {
 }
 
 /// `new(required...)` plus one setter per optional field.
-fn emit_builder(api: &Api, type_name: &str, fields: &[Field], module: Module, request: bool) -> TokenStream {
+fn emit_builder(cx: &Cx, type_name: &str, fields: &[Field], module: Module, request: bool) -> TokenStream {
     let name = ident(type_name);
     let optional = |f: &Field| if request { f.optional_in_request() } else { f.optional_in_model() };
     let required: Vec<&Field> = fields.iter().filter(|f| !optional(f)).collect();
     let params = required.iter().map(|f| {
         let id = ident(&f.rust_name);
-        let (ty, _) = arg(api, &f.ty, module);
+        let (ty, _) = arg(cx, &f.ty, module);
         quote!(#id: #ty)
     });
     let inits = fields.iter().map(|f| {
@@ -528,7 +547,7 @@ fn emit_builder(api: &Api, type_name: &str, fields: &[Field], module: Module, re
     });
     let setters = fields.iter().filter(|f| optional(f)).map(|f| {
         let id = ident(&f.rust_name);
-        let (ty, into) = arg(api, &f.ty, module);
+        let (ty, into) = arg(cx, &f.ty, module);
         let value = if into { quote!(value.into()) } else { quote!(value) };
         let first = first_paragraph(&f.docs);
         let docs = if first.is_empty() {
@@ -579,33 +598,42 @@ fn emit_builder(api: &Api, type_name: &str, fields: &[Field], module: Module, re
     }
 }
 
-fn emit_operations(api: &Api) -> TokenStream {
-    let ops = api.operations.iter().map(|op| emit_operation(api, op));
-    let types = emit_types(api, Module::Operations, quote!());
+fn emit_operations(cx: &Cx) -> TokenStream {
+    let doc = format!(
+        " have setters; send with the matching method of [`{}`] or [`{}`].",
+        cx.rt.client(),
+        cx.rt.client_send()
+    );
+    let ops = cx.api.operations.iter().map(|op| emit_operation(cx, op));
+    let types = emit_types(cx, Module::Operations, quote!());
     quote! {
         //! One request type per operation. Required fields are arguments of `new`, optional ones
-        //! have setters; send with the matching method of [`crate::Client`] or [`crate::Client::send`].
+        #![doc = #doc]
         #(#ops)*
         #types
     }
 }
 
-fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
+fn emit_operation(cx: &Cx, op: &Operation) -> TokenStream {
+    let rt = cx.rt;
+    let (operation, descriptor, http_method) = (rt.operation(), rt.operation_descriptor(), rt.http_method());
+    let (request_defaults, query_writer) = (rt.request_defaults(), rt.query_writer());
     let name = ident(&op.request_type);
     let mut docs = op.docs.clone();
     docs.push(format!(
-        "`{} {}` (operationId `{}`). Send with [`Client::{}`](crate::Client::{}).",
+        "`{} {}` (operationId `{}`). Send with [`Client::{}`]({}::{}).",
         op.method.as_str(),
         op.path,
         op.operation_id,
         op.method_name,
+        rt.client(),
         op.method_name
     ));
     let docs = doc_attrs(&docs);
     let fields = op.fields.iter().map(|f| {
         let fname = ident(&f.rust_name);
-        let base = rust_type(api, &f.ty, Module::Operations);
-        let fdocs = doc_attrs(&field_docs(f, true));
+        let base = rust_type(cx, &f.ty, Module::Operations);
+        let fdocs = doc_attrs(&field_docs(f, true, cx.rt));
         let ty = if f.optional_in_request() { quote!(Option<#base>) } else { base };
         let serde = match f.location {
             Location::Query => quote!(#[serde(skip)]),
@@ -627,8 +655,8 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             pub #fname: #ty,
         }
     });
-    let builder = emit_builder(api, &op.request_type, &op.fields, Module::Operations, true);
-    let output = rust_type(api, &op.output, Module::Operations);
+    let builder = emit_builder(cx, &op.request_type, &op.fields, Module::Operations, true);
+    let output = rust_type(cx, &op.output, Module::Operations);
     let op_id = &op.operation_id;
     let path = &op.path;
     let method = format_ident!(
@@ -651,7 +679,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             quote!(defaults.fill_region(&mut self.#id, #w)?;)
         });
         quote! {
-            fn prepare(&mut self, defaults: &crate::runtime::RequestDefaults) -> Result<(), String> {
+            fn prepare(&mut self, defaults: &#request_defaults) -> Result<(), String> {
                 #(#fills)*
                 Ok(())
             }
@@ -668,7 +696,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             quote!(query.push(#w, &self.#id);)
         }
     });
-    let paginated = op.pagination.as_ref().map(|p| emit_pagination(api, &name, p));
+    let paginated = op.pagination.as_ref().map(|p| emit_pagination(cx, &name, p));
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -678,28 +706,29 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         }
         #builder
         #paginated
-        impl crate::runtime::Operation for #name {
+        impl #operation for #name {
             type Output = #output;
-            const DESCRIPTOR: &'static crate::runtime::OperationDescriptor = &crate::runtime::OperationDescriptor {
+            const DESCRIPTOR: &'static #descriptor = &#descriptor {
                 operation_id: #op_id,
-                method: crate::runtime::HttpMethod::#method,
+                method: #http_method::#method,
                 path: #path,
                 has_body: #has_body,
                 idempotent: #idempotent,
             };
             #prepare
-            fn write_query(&self, #q: &mut crate::runtime::QueryWriter) {
+            fn write_query(&self, #q: &mut #query_writer) {
                 #(#pushes)*
             }
         }
     }
 }
 
-fn emit_pagination(api: &Api, name: &Ident, p: &Pagination) -> TokenStream {
-    let item = rust_type(api, &p.item_type, Module::Operations);
+fn emit_pagination(cx: &Cx, name: &Ident, p: &Pagination) -> TokenStream {
+    let (to_i32, scalar, paginated) = (cx.rt.to_i32(), cx.rt.scalar(), cx.rt.paginated());
+    let item = rust_type(cx, &p.item_type, Module::Operations);
     let set = |f: &FieldRef, var: TokenStream| {
         let id = ident(&f.rust_name);
-        let v = if f.ty == TypeRef::I32 { quote!(crate::paginate::to_i32(#var)) } else { quote!(#var) };
+        let v = if f.ty == TypeRef::I32 { quote!(#to_i32(#var)) } else { quote!(#var) };
         if f.optional {
             quote!(self.#id = Some(#v);)
         } else {
@@ -709,7 +738,7 @@ fn emit_pagination(api: &Api, name: &Ident, p: &Pagination) -> TokenStream {
     let get = |f: &FieldRef, base: TokenStream| {
         let id = ident(&f.rust_name);
         match (&f.ty, f.optional) {
-            (TypeRef::Scalar, true) => quote!(#base.#id.as_ref().and_then(crate::runtime::Scalar::as_i64)),
+            (TypeRef::Scalar, true) => quote!(#base.#id.as_ref().and_then(#scalar::as_i64)),
             (TypeRef::Scalar, false) => quote!(#base.#id.as_i64()),
             (TypeRef::I64, true) => quote!(#base.#id),
             (TypeRef::I64, false) => quote!(Some(#base.#id)),
@@ -740,7 +769,7 @@ fn emit_pagination(api: &Api, name: &Ident, p: &Pagination) -> TokenStream {
     let total_pages = total(&p.total_pages, "total_pages");
     let total_count = total(&p.total_count, "total_count");
     quote! {
-        impl crate::paginate::Paginated for #name {
+        impl #paginated for #name {
             type Item = #item;
             fn set_page(&mut self, page: i64) { #set_page }
             fn set_page_size(&mut self, size: i64) { #set_size }
@@ -754,8 +783,11 @@ fn emit_pagination(api: &Api, name: &Ident, p: &Pagination) -> TokenStream {
     }
 }
 
-fn emit_waiters(waiters: &[Waiter]) -> TokenStream {
-    let defs = waiters.iter().map(|w| {
+fn emit_waiters(cx: &Cx) -> TokenStream {
+    let rt = cx.rt;
+    let (matcher, acceptor, acceptor_state, waiter_def) =
+        (rt.matcher(), rt.acceptor(), rt.acceptor_state(), rt.waiter_def());
+    let defs = cx.api.waiters.iter().map(|w| {
         let c = ident(&w.const_name);
         let name = &w.name;
         let min = proc_macro2::Literal::u64_unsuffixed(w.min_delay_ms);
@@ -767,16 +799,16 @@ fn emit_waiters(waiters: &[Waiter]) -> TokenStream {
                 AcceptorState::Retry => "Retry",
             });
             let m = match &a.matcher {
-                Matcher::PathEquals(p, v) => quote!(crate::waiter::Matcher::PathEquals(#p, &[#(#v),*])),
-                Matcher::PathEmpty(p) => quote!(crate::waiter::Matcher::PathEmpty(#p)),
-                Matcher::ErrorCode(c) => quote!(crate::waiter::Matcher::ErrorCode(#c)),
+                Matcher::PathEquals(p, v) => quote!(#matcher::PathEquals(#p, &[#(#v),*])),
+                Matcher::PathEmpty(p) => quote!(#matcher::PathEmpty(#p)),
+                Matcher::ErrorCode(c) => quote!(#matcher::ErrorCode(#c)),
             };
-            quote!(crate::waiter::Acceptor { state: crate::waiter::AcceptorState::#state, matcher: #m },)
+            quote!(#acceptor { state: #acceptor_state::#state, matcher: #m },)
         });
         let doc = doc_attrs(&[format!("The `{name}` waiter (polls `{}`).", w.operation_id)]);
         quote! {
             #doc
-            pub static #c: crate::waiter::WaiterDef = crate::waiter::WaiterDef {
+            pub static #c: #waiter_def = #waiter_def {
                 name: #name,
                 min_delay: std::time::Duration::from_millis(#min),
                 max_delay: std::time::Duration::from_millis(#max),
@@ -784,8 +816,9 @@ fn emit_waiters(waiters: &[Waiter]) -> TokenStream {
             };
         }
     });
+    let doc = format!(" Waiter definitions from the spec's `x-waiters` (data read by [`{}`]).", rt.client_wait());
     quote! {
-        //! Waiter definitions from the spec's `x-waiters` (data read by [`crate::Client::wait`]).
+        #![doc = #doc]
         #(#defs)*
     }
 }

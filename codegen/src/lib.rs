@@ -16,6 +16,7 @@ pub mod ir;
 mod lower;
 pub mod names;
 mod raw;
+pub mod runtime;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -23,6 +24,7 @@ use std::path::Path;
 
 pub use diag::{Diagnostic, Error};
 pub use emit::GeneratedFile;
+pub use runtime::Runtime;
 
 /// Name of the manifest listing the generated files of an output directory.
 pub const MANIFEST: &str = ".generated-files";
@@ -166,10 +168,16 @@ pub fn check_str(source: &str, file: &str) -> Result<ir::Api, Error> {
     lower::Lowerer::new(&spec, &raw, file, source).lower().map_err(Error::Spec)
 }
 
-/// Spec text → generated files, all in memory.
+/// Spec text → generated files for the client crate, all in memory.
 pub fn generate_from_str(source: &str, file: &str) -> Result<Vec<GeneratedFile>, Error> {
+    generate_from_str_with(source, file, &Runtime::IN_CLIENT)
+}
+
+/// Spec text → generated files naming the runtime through `runtime` (e.g.
+/// [`Runtime::EXTERNAL`] for a crate other than the client), all in memory.
+pub fn generate_from_str_with(source: &str, file: &str, runtime: &Runtime) -> Result<Vec<GeneratedFile>, Error> {
     let api = check_str(source, file)?;
-    emit::emit(&api, file)
+    emit::emit_with(&api, file, runtime)
 }
 
 /// Reads and generates a spec file; `label` is how the file is named in headers and errors.
