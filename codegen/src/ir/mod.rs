@@ -5,6 +5,10 @@
 
 use std::collections::BTreeMap;
 
+mod validate;
+
+pub use validate::validate;
+
 /// The whole API.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Api {

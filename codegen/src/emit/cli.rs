@@ -12,12 +12,12 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::rust::ident;
 use crate::diag::Error;
 use crate::ir::*;
-use crate::names::is_ident;
 use crate::runtime::Runtime;
 
 /// Flags the runtime defines on every command; a field whose flag would take one of these
@@ -43,14 +43,6 @@ pub const GLOBAL_FLAGS: &[&str] = &[
 
 /// Top-level command names the runtime owns; a tag must not take one of these names.
 pub const RESERVED_GROUPS: &[&str] = &["completions", "help", "man", "wait"];
-
-fn ident(s: &str) -> Ident {
-    if is_ident(s) {
-        Ident::new(s, Span::call_site())
-    } else {
-        Ident::new("__invalid_identifier_generator_bug", Span::call_site())
-    }
-}
 
 /// `snake_case` → `kebab-case`.
 fn kebab(snake: &str) -> String {
@@ -219,10 +211,56 @@ fn check(api: &Api) -> Result<(), Error> {
 /// The contents of `cli.rs`.
 pub fn emit_cli(api: &Api, rt: &Runtime) -> Result<TokenStream, Error> {
     check(api)?;
-    let (group_ty, command, wait_use) = (rt.cli_group(), rt.cli_command(), rt.cli_wait_use());
+    let (group_ty, command_ty) = (rt.cli_group(), rt.cli_command());
     let (cli_input, cli_error, client) = (rt.cli_input(), rt.cli_error(), rt.client());
-    let (send, send_all, cli_wait) = (rt.cli_send(), rt.cli_send_all(), rt.cli_wait());
-    // Groups: the spec's tags in spec order, then tags used but not declared.
+    let group_defs = groups(api).into_iter().map(|(name, about)| quote!(#group_ty { name: #name, about: #about },));
+    let mut commands = Vec::new();
+    let mut builders = Vec::new();
+    let mut call_arms = Vec::new();
+    for op in &api.operations {
+        commands.push(operation_command(api, rt, op));
+        builders.push(request_builder(rt, op));
+        call_arms.push(call_arm(api, rt, op));
+    }
+    let mut wait_arms = Vec::new();
+    for w in &api.waiters {
+        let Some(polled) = api.operations.iter().find(|o| o.operation_id == w.operation_id) else { continue };
+        commands.push(waiter_command(api, rt, w, polled));
+        wait_arms.push(wait_arm(rt, w, polled));
+    }
+    let wait_fn = wait_fn(rt, &wait_arms);
+    Ok(quote! {
+        //! The `ctimage` commands: one per operation, grouped by the spec's tags, plus one per
+        //! waiter (`ctimage wait ...`). Data for the hand-written runtime in `crate::cli`.
+
+        /// Command groups: the spec's tags.
+        pub static GROUPS: &[#group_ty] = &[#(#group_defs)*];
+
+        /// Every command, in operation order, then the waiters.
+        pub static COMMANDS: &[#command_ty] = &[#(#commands)*];
+
+        /// Sends the operation `operation_id` with the request built from `input` (keyed by wire
+        /// name); `all` walks every page of a paged operation.
+        pub async fn call(
+            client: &#client,
+            operation_id: &str,
+            input: #cli_input,
+            all: bool,
+        ) -> Result<serde_json::Value, #cli_error> {
+            match operation_id {
+                #(#call_arms)*
+                other => Err(#cli_error::unknown("operation", other)),
+            }
+        }
+
+        #wait_fn
+
+        #(#builders)*
+    })
+}
+
+/// Groups: the spec's tags in spec order, then tags used but not declared; (name, about).
+fn groups(api: &Api) -> Vec<(String, String)> {
     let mut groups: Vec<(String, String)> = api.tags.iter().map(|t| (t.name.clone(), first_line(&t.docs))).collect();
     for op in &api.operations {
         if let Some(t) = op.tags.first() {
@@ -231,133 +269,155 @@ pub fn emit_cli(api: &Api, rt: &Runtime) -> Result<TokenStream, Error> {
             }
         }
     }
-    let group_defs = groups.iter().map(|(name, about)| quote!(#group_ty { name: #name, about: #about },));
+    groups
+}
 
-    let mut commands = Vec::new();
-    let mut builders = Vec::new();
-    let mut call_arms = Vec::new();
-    for op in &api.operations {
-        let group = op.tags.first().cloned().unwrap_or_default();
-        let name = kebab(&op.method_name);
-        let op_id = &op.operation_id;
-        let about = first_line(&op.docs);
-        let mut long = paragraphs(&op.docs);
-        long.push_str(&format!("\n\n`{} {}` (operationId `{}`).", op.method.as_str(), op.path, op.operation_id));
-        let paged = op.pagination.as_ref().map(|p| items_wire_name(api, op, p));
-        if let Some(items) = &paged {
-            long.push_str(&format!(" Paged: --all walks every page and prints all `{items}`."));
+/// The `COMMANDS` entry of an operation.
+fn operation_command(api: &Api, rt: &Runtime, op: &Operation) -> TokenStream {
+    let (command_ty, wait_use) = (rt.cli_command(), rt.cli_wait_use());
+    let group = op.tags.first().cloned().unwrap_or_default();
+    let name = kebab(&op.method_name);
+    let op_id = &op.operation_id;
+    let about = first_line(&op.docs);
+    let mut long = paragraphs(&op.docs);
+    long.push_str(&format!("\n\n`{} {}` (operationId `{}`).", op.method.as_str(), op.path, op.operation_id));
+    let paged = op.pagination.as_ref().map(|p| items_wire_name(api, op, p));
+    if let Some(items) = &paged {
+        long.push_str(&format!(" Paged: --all walks every page and prints all `{items}`."));
+    }
+    if let Some(w) = &op.waiter {
+        long.push_str(&format!(" --wait polls until the `{}` waiter succeeds.", w.waiter));
+    }
+    let args = emit_args(api, rt, &op.fields);
+    let paged_tokens = match &paged {
+        Some(items) => quote!(Some(#items)),
+        None => quote!(None),
+    };
+    let wait_tokens = match &op.waiter {
+        Some(w) => {
+            let waiter = &w.waiter;
+            let from = w.from_response.iter().map(|(k, v)| quote!((#k, #v)));
+            quote!(Some(#wait_use { waiter: #waiter, from_response: &[#(#from),*] }))
         }
-        if let Some(w) = &op.waiter {
-            long.push_str(&format!(" --wait polls until the `{}` waiter succeeds.", w.waiter));
-        }
-        let args = emit_args(api, rt, &op.fields);
-        let paged_tokens = match &paged {
-            Some(items) => quote!(Some(#items)),
-            None => quote!(None),
-        };
-        let wait_tokens = match &op.waiter {
-            Some(w) => {
-                let waiter = &w.waiter;
-                let from = w.from_response.iter().map(|(k, v)| quote!((#k, #v)));
-                quote!(Some(#wait_use { waiter: #waiter, from_response: &[#(#from),*] }))
-            }
-            None => quote!(None),
-        };
-        commands.push(quote! {
-            #command {
-                group: #group,
-                name: #name,
-                operation_id: #op_id,
-                about: #about,
-                long_about: #long,
-                args: #args,
-                items: #paged_tokens,
-                wait: #wait_tokens,
-                waiter: None,
-            },
-        });
+        None => quote!(None),
+    };
+    quote! {
+        #command_ty {
+            group: #group,
+            name: #name,
+            operation_id: #op_id,
+            about: #about,
+            long_about: #long,
+            args: #args,
+            items: #paged_tokens,
+            wait: #wait_tokens,
+            waiter: None,
+        },
+    }
+}
 
-        let build = ident(&format!("build_{}", op.method_name));
-        let req = ident(&op.request_type);
-        let inits = op.fields.iter().map(|f| {
-            let id = ident(&f.rust_name);
-            let wire = &f.wire_name;
-            if f.optional_in_request() {
-                quote!(#id: input.optional(#wire)?,)
+/// `build_<method>`: the typed request from a JSON object keyed by wire name.
+fn request_builder(rt: &Runtime, op: &Operation) -> TokenStream {
+    let (cli_input, cli_error) = (rt.cli_input(), rt.cli_error());
+    let op_id = &op.operation_id;
+    let build = ident(&format!("build_{}", op.method_name));
+    let req = ident(&op.request_type);
+    let inits = op.fields.iter().map(|f| {
+        let id = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        if f.optional_in_request() {
+            quote!(#id: input.optional(#wire)?,)
+        } else {
+            quote!(#id: input.required(#wire)?,)
+        }
+    });
+    let doc = format!(" `{op_id}` from a JSON object keyed by wire name.");
+    let input = if op.fields.is_empty() { quote!(input) } else { quote!(mut input) };
+    quote! {
+        #[doc = #doc]
+        fn #build(#input: #cli_input) -> Result<super::operations::#req, #cli_error> {
+            let request = super::operations::#req { #(#inits)* };
+            input.finish()?;
+            Ok(request)
+        }
+    }
+}
+
+/// The arm of `call` for an operation.
+fn call_arm(api: &Api, rt: &Runtime, op: &Operation) -> TokenStream {
+    let (send, send_all) = (rt.cli_send(), rt.cli_send_all());
+    let op_id = &op.operation_id;
+    let build = ident(&format!("build_{}", op.method_name));
+    let run = match op.pagination.as_ref().map(|p| items_wire_name(api, op, p)) {
+        Some(items) => quote! {
+            if all {
+                #send_all(client, request, #items).await
             } else {
-                quote!(#id: input.required(#wire)?,)
-            }
-        });
-        let doc = format!(" `{op_id}` from a JSON object keyed by wire name.");
-        let input = if op.fields.is_empty() { quote!(input) } else { quote!(mut input) };
-        builders.push(quote! {
-            #[doc = #doc]
-            fn #build(#input: #cli_input) -> Result<super::operations::#req, #cli_error> {
-                let request = super::operations::#req { #(#inits)* };
-                input.finish()?;
-                Ok(request)
-            }
-        });
-        let run = match &paged {
-            Some(items) => quote! {
-                if all {
-                    #send_all(client, request, #items).await
-                } else {
-                    #send(client, request).await
-                }
-            },
-            None => quote! {
-                let _ = all;
                 #send(client, request).await
-            },
-        };
-        call_arms.push(quote! {
-            #op_id => {
-                let request = #build(input)?;
-                #run
             }
-        });
+        },
+        None => quote! {
+            let _ = all;
+            #send(client, request).await
+        },
+    };
+    quote! {
+        #op_id => {
+            let request = #build(input)?;
+            #run
+        }
     }
+}
 
-    let mut wait_arms = Vec::new();
-    for w in &api.waiters {
-        let Some(polled) = api.operations.iter().find(|o| o.operation_id == w.operation_id) else { continue };
-        let name = &w.name;
-        let cmd = kebab(w.method_name.trim_start_matches("wait_until_"));
-        let about = first_line(&w.docs);
-        let long = format!(
-            "{}\n\nPolls `{}` (first delay {} s, growing to at most {} s) until the waiter's acceptors say \
-             success or failure, or --wait-timeout runs out.",
-            paragraphs(&w.docs),
-            w.operation_id,
-            w.min_delay_ms as f64 / 1000.0,
-            w.max_delay_ms as f64 / 1000.0
-        );
-        let args = emit_args(api, rt, &polled.fields);
-        let op_id = &w.operation_id;
-        commands.push(quote! {
-            #command {
-                group: "wait",
-                name: #cmd,
-                operation_id: #op_id,
-                about: #about,
-                long_about: #long,
-                args: #args,
-                items: None,
-                wait: None,
-                waiter: Some(#name),
-            },
-        });
-        let build = ident(&format!("build_{}", polled.method_name));
-        let c = ident(&w.const_name);
-        wait_arms.push(quote! {
-            #name => {
-                let request = #build(input)?;
-                #cli_wait(client, request, &super::waiters::#c, max_wait).await
-            }
-        });
+/// The `COMMANDS` entry of a waiter (`ctimage wait <name>`), taking the polled request's flags.
+fn waiter_command(api: &Api, rt: &Runtime, w: &Waiter, polled: &Operation) -> TokenStream {
+    let command_ty = rt.cli_command();
+    let name = &w.name;
+    let cmd = kebab(w.method_name.trim_start_matches("wait_until_"));
+    let about = first_line(&w.docs);
+    let long = format!(
+        "{}\n\nPolls `{}` (first delay {} s, growing to at most {} s) until the waiter's acceptors say \
+         success or failure, or --wait-timeout runs out.",
+        paragraphs(&w.docs),
+        w.operation_id,
+        w.min_delay_ms as f64 / 1000.0,
+        w.max_delay_ms as f64 / 1000.0
+    );
+    let args = emit_args(api, rt, &polled.fields);
+    let op_id = &w.operation_id;
+    quote! {
+        #command_ty {
+            group: "wait",
+            name: #cmd,
+            operation_id: #op_id,
+            about: #about,
+            long_about: #long,
+            args: #args,
+            items: None,
+            wait: None,
+            waiter: Some(#name),
+        },
     }
-    let wait_fn = if wait_arms.is_empty() {
+}
+
+/// The arm of `wait` for a waiter.
+fn wait_arm(rt: &Runtime, w: &Waiter, polled: &Operation) -> TokenStream {
+    let cli_wait = rt.cli_wait();
+    let name = &w.name;
+    let build = ident(&format!("build_{}", polled.method_name));
+    let c = ident(&w.const_name);
+    quote! {
+        #name => {
+            let request = #build(input)?;
+            #cli_wait(client, request, &super::waiters::#c, max_wait).await
+        }
+    }
+}
+
+/// `wait`: runs a waiter by name.
+fn wait_fn(rt: &Runtime, wait_arms: &[TokenStream]) -> TokenStream {
+    let (cli_input, cli_error, client) = (rt.cli_input(), rt.cli_error(), rt.client());
+    if wait_arms.is_empty() {
         quote! {
             /// Runs a waiter by name (this API has none).
             pub async fn wait(
@@ -384,34 +444,5 @@ pub fn emit_cli(api: &Api, rt: &Runtime) -> Result<TokenStream, Error> {
                 }
             }
         }
-    };
-
-    Ok(quote! {
-        //! The `ctimage` commands: one per operation, grouped by the spec's tags, plus one per
-        //! waiter (`ctimage wait ...`). Data for the hand-written runtime in `crate::cli`.
-
-        /// Command groups: the spec's tags.
-        pub static GROUPS: &[#group_ty] = &[#(#group_defs)*];
-
-        /// Every command, in operation order, then the waiters.
-        pub static COMMANDS: &[#command] = &[#(#commands)*];
-
-        /// Sends the operation `operation_id` with the request built from `input` (keyed by wire
-        /// name); `all` walks every page of a paged operation.
-        pub async fn call(
-            client: &#client,
-            operation_id: &str,
-            input: #cli_input,
-            all: bool,
-        ) -> Result<serde_json::Value, #cli_error> {
-            match operation_id {
-                #(#call_arms)*
-                other => Err(#cli_error::unknown("operation", other)),
-            }
-        }
-
-        #wait_fn
-
-        #(#builders)*
-    })
+    }
 }
