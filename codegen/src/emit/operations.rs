@@ -116,9 +116,6 @@ fn method_variant(m: Method) -> &'static str {
     match m {
         Method::Get => "Get",
         Method::Post => "Post",
-        Method::Put => "Put",
-        Method::Delete => "Delete",
-        Method::Patch => "Patch",
     }
 }
 

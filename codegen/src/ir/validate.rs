@@ -66,9 +66,6 @@ fn check_operation<'a>(
     v.check(methods.insert(&op.method_name), || format!("method `{}` twice", op.method_name));
     v.check(type_names.insert(&op.request_type), || format!("type `{}` twice", op.request_type));
     v.check(refs_ok(api, &op.output), || format!("output of `{}` names an undefined type", op.operation_id));
-    v.check(matches!(op.method, super::Method::Get | super::Method::Post), || {
-        format!("`{}` uses {}, which `runtime::HttpMethod` does not have", op.operation_id, op.method.as_str())
-    });
     let mut fields = BTreeSet::new();
     for f in &op.fields {
         v.check(is_ident(&f.rust_name), || format!("field `{}`", f.rust_name));
