@@ -78,5 +78,41 @@ fn header(spec_label: &str) -> String {
 fn render(spec_label: &str, tokens: TokenStream) -> Result<String, Error> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| Error::Internal(format!("generated tokens do not parse: {e}")))?;
-    Ok(format!("{}{}", header(spec_label), prettyplease::unparse(&file)))
+    Ok(format!("{}{}", header(spec_label), space_items(&prettyplease::unparse(&file))))
+}
+
+/// A blank line after the inner docs and between items (prettyplease puts none), as in
+/// hand-written code: after a line closing an item (`}`, `};`, or `;` before a doc comment or
+/// attribute) when the next line, at the same indentation, opens one.
+fn space_items(src: &str) -> String {
+    let lines: Vec<&str> = src.lines().collect();
+    let mut out = String::with_capacity(src.len() + src.len() / 16);
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        if let Some(next) = lines.get(i + 1) {
+            if item_boundary(line, next) {
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+fn item_boundary(line: &str, next: &str) -> bool {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let (this, next_t) = (line.trim(), next.trim());
+    if this.starts_with("//!") {
+        return !next_t.starts_with("//!");
+    }
+    if indent(line) != indent(next) {
+        return false;
+    }
+    let opens_doc_or_attr = next_t.starts_with("///") || next_t.starts_with("#[");
+    let opens_item = opens_doc_or_attr
+        || ["pub ", "fn ", "impl ", "impl<", "static ", "const ", "async "].iter().any(|p| next_t.starts_with(p));
+    match this {
+        "}" | "};" => opens_item,
+        _ => this.ends_with(';') && opens_doc_or_attr,
+    }
 }

@@ -20,8 +20,15 @@ pub(crate) fn ident(s: &str) -> Ident {
 
 /// `#[doc = "..."]` attributes, one per line, paragraphs separated by an empty line; Markdown
 /// sanitized for rustdoc and clippy ([`crate::docs`]).
+/// A paragraph given twice (e.g. a summary repeated as the description) is kept once.
 pub(crate) fn doc_attrs(paragraphs: &[String]) -> TokenStream {
-    let lines = crate::docs::doc_lines(paragraphs);
+    let mut unique: Vec<String> = Vec::with_capacity(paragraphs.len());
+    for p in paragraphs {
+        if !unique.iter().any(|u| u.trim() == p.trim()) {
+            unique.push(p.clone());
+        }
+    }
+    let lines = crate::docs::doc_lines(&unique);
     let attrs = lines.iter().map(|l| {
         let text = if l.is_empty() { String::new() } else { format!(" {l}") };
         quote!(#[doc = #text])

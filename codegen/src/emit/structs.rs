@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{field_docs, first_paragraph};
+use super::docs::{article, field_docs, first_sentence};
 use super::rust::{arg, doc_attrs, ident, rust_type};
 use super::Cx;
 use crate::ir::{Field, Module, TypeDef, TypeRef};
@@ -107,7 +107,9 @@ fn new_doc(type_name: &str, required: &[&Field]) -> String {
         format!("An empty `{type_name}`; set fields with the setters.")
     } else {
         let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire_name)).collect();
-        format!("A `{type_name}` with its required fields {}; optional ones via the setters.", names.join(", "))
+        let a = article(type_name);
+        let a = if a == "an" { "An" } else { "A" };
+        format!("{a} `{type_name}` with its required fields {}; optional ones via the setters.", names.join(", "))
     }
 }
 
@@ -115,7 +117,7 @@ fn setter(cx: &Cx, f: &Field, module: Module) -> TokenStream {
     let id = ident(&f.rust_name);
     let (ty, into) = arg(cx, &f.ty, module);
     let value = if into { quote!(value.into()) } else { quote!(value) };
-    let first = first_paragraph(&f.docs);
+    let first = first_sentence(&f.docs);
     let docs = if first.is_empty() {
         doc_attrs(&[format!("Sets `{}`.", f.wire_name)])
     } else {

@@ -19,7 +19,7 @@ pub(super) fn emit_types(cx: &Cx, module: Module, preamble: TokenStream) -> Toke
 fn emit_type(cx: &Cx, t: &TypeDef) -> TokenStream {
     let mut docs = t.docs.clone();
     if docs.is_empty() {
-        docs.push(format!("`{}` (schema at `{}`).", t.name, t.pointer));
+        docs.push(super::docs::undocumented_type(cx.api, &t.name));
     }
     match &t.kind {
         TypeKind::Struct(fields) => super::structs::emit_struct(cx, t, fields, &docs),
