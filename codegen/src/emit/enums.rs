@@ -9,7 +9,7 @@ use super::Cx;
 use crate::ir::Variant;
 
 pub(super) fn emit_string_enum(
-    cx: &Cx,
+    cx: &Cx<'_>,
     type_name: &str,
     variants: &[Variant<String>],
     mut docs: Vec<String>,
@@ -53,7 +53,12 @@ pub(super) fn emit_string_enum(
     }
 }
 
-pub(super) fn emit_int_enum(cx: &Cx, type_name: &str, variants: &[Variant<i64>], mut docs: Vec<String>) -> TokenStream {
+pub(super) fn emit_int_enum(
+    cx: &Cx<'_>,
+    type_name: &str,
+    variants: &[Variant<i64>],
+    mut docs: Vec<String>,
+) -> TokenStream {
     let name = ident(type_name);
     let impls = cx.rt.int_enum_impls();
     docs.push(format!("Values this client does not know are kept in [`{type_name}::Unknown`]."));

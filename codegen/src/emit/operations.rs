@@ -11,7 +11,7 @@ use super::structs::emit_builder;
 use super::Cx;
 use crate::ir::{Field, Location, Method, Module, Operation};
 
-pub(super) fn emit_operations(cx: &Cx) -> TokenStream {
+pub(super) fn emit_operations(cx: &Cx<'_>) -> TokenStream {
     let doc = format!(
         " have setters; send with the matching method of [`{}`] or [`{}`].",
         cx.rt.client(),
@@ -27,7 +27,7 @@ pub(super) fn emit_operations(cx: &Cx) -> TokenStream {
     }
 }
 
-fn emit_operation(cx: &Cx, op: &Operation) -> TokenStream {
+fn emit_operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let name = ident(&op.request_type);
     let mut docs = op.docs.clone();
     docs.push(format!(
@@ -59,7 +59,7 @@ fn emit_operation(cx: &Cx, op: &Operation) -> TokenStream {
 
 /// A request field: query fields are skipped by serde (written by `write_query`), body
 /// fields renamed to their wire name.
-fn request_field(cx: &Cx, f: &Field) -> TokenStream {
+fn request_field(cx: &Cx<'_>, f: &Field) -> TokenStream {
     let fname = ident(&f.rust_name);
     let base = rust_type(cx, &f.ty, Module::Operations);
     let fdocs = doc_attrs(&field_docs(f, true, cx.rt));
@@ -86,7 +86,7 @@ fn request_field(cx: &Cx, f: &Field) -> TokenStream {
 }
 
 /// `impl Operation`: the descriptor, `prepare` (region defaults) and `write_query`.
-fn operation_impl(cx: &Cx, op: &Operation) -> TokenStream {
+fn operation_impl(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let rt = cx.rt;
     let (operation, descriptor, http_method) = (rt.operation(), rt.operation_descriptor(), rt.http_method());
     let name = ident(&op.request_type);
@@ -120,7 +120,7 @@ fn method_variant(m: Method) -> &'static str {
 }
 
 /// `prepare`, when some field defaults to the client's region.
-fn prepare(cx: &Cx, op: &Operation) -> Option<TokenStream> {
+fn prepare(cx: &Cx<'_>, op: &Operation) -> Option<TokenStream> {
     let request_defaults = cx.rt.request_defaults();
     let region_fields: Vec<_> = op.fields.iter().filter(|f| f.region_default).collect();
     (!region_fields.is_empty()).then(|| {
@@ -138,7 +138,7 @@ fn prepare(cx: &Cx, op: &Operation) -> Option<TokenStream> {
     })
 }
 
-fn write_query(cx: &Cx, op: &Operation) -> TokenStream {
+fn write_query(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let query_writer = cx.rt.query_writer();
     let query_fields: Vec<_> = op.fields.iter().filter(|f| f.location == Location::Query).collect();
     let q = if query_fields.is_empty() { quote!(_query) } else { quote!(query) };

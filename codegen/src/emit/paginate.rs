@@ -8,7 +8,7 @@ use super::rust::{ident, rust_type};
 use super::Cx;
 use crate::ir::{FieldRef, Module, Pagination, TypeRef};
 
-pub(super) fn emit_pagination(cx: &Cx, name: &Ident, p: &Pagination) -> TokenStream {
+pub(super) fn emit_pagination(cx: &Cx<'_>, name: &Ident, p: &Pagination) -> TokenStream {
     let (to_i32, scalar, paginated) = (cx.rt.to_i32(), cx.rt.scalar(), cx.rt.paginated());
     let item = rust_type(cx, &p.item_type, Module::Operations);
     let set = |f: &FieldRef, var: TokenStream| {

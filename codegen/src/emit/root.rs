@@ -9,7 +9,7 @@ use super::rust::{doc_attrs, ident, rust_type_from_root};
 use super::Cx;
 use crate::ir::{Operation, Waiter};
 
-pub(super) fn emit_root(cx: &Cx, spec_label: &str) -> TokenStream {
+pub(super) fn emit_root(cx: &Cx<'_>, spec_label: &str) -> TokenStream {
     let client = cx.rt.client();
     let title = format!(" Generated from `{spec_label}` ({}, version {}).", cx.api.title, cx.api.version);
     let methods = cx.api.operations.iter().map(|op| operation_method(cx, op));
@@ -34,7 +34,7 @@ pub(super) fn emit_root(cx: &Cx, spec_label: &str) -> TokenStream {
     }
 }
 
-fn operation_method(cx: &Cx, op: &Operation) -> TokenStream {
+fn operation_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let name = ident(&op.method_name);
     let req = ident(&op.request_type);
     let out = rust_type_from_root(cx, &op.output);
@@ -63,7 +63,7 @@ fn operation_method(cx: &Cx, op: &Operation) -> TokenStream {
     }
 }
 
-fn waiter_method(cx: &Cx, w: &Waiter) -> TokenStream {
+fn waiter_method(cx: &Cx<'_>, w: &Waiter) -> TokenStream {
     let name = ident(&w.method_name);
     let req = ident(&w.request_type);
     let out = rust_type_from_root(cx, &w.output);

@@ -37,7 +37,7 @@ pub(crate) fn doc_attrs(paragraphs: &[String]) -> TokenStream {
 }
 
 /// The Rust type of a `TypeRef`, qualified for use from `from`.
-pub(crate) fn rust_type(cx: &Cx, t: &TypeRef, from: Module) -> TokenStream {
+pub(crate) fn rust_type(cx: &Cx<'_>, t: &TypeRef, from: Module) -> TokenStream {
     match t {
         TypeRef::String => quote!(String),
         TypeRef::I32 => quote!(i32),
@@ -65,12 +65,12 @@ pub(crate) fn rust_type(cx: &Cx, t: &TypeRef, from: Module) -> TokenStream {
     }
 }
 
-fn module_of(cx: &Cx, name: &str) -> Module {
+fn module_of(cx: &Cx<'_>, name: &str) -> Module {
     cx.api.types.get(name).map(|t| t.module).unwrap_or(Module::Model)
 }
 
 /// Type of a fully-qualified reference from `generated/mod.rs`.
-pub(crate) fn rust_type_from_root(cx: &Cx, t: &TypeRef) -> TokenStream {
+pub(crate) fn rust_type_from_root(cx: &Cx<'_>, t: &TypeRef) -> TokenStream {
     match t {
         TypeRef::Named(n) => {
             let id = ident(n);
@@ -92,7 +92,7 @@ pub(crate) fn rust_type_from_root(cx: &Cx, t: &TypeRef) -> TokenStream {
 }
 
 /// Parameter type of a constructor argument or setter, and whether it needs `.into()`.
-pub(crate) fn arg(cx: &Cx, t: &TypeRef, from: Module) -> (TokenStream, bool) {
+pub(crate) fn arg(cx: &Cx<'_>, t: &TypeRef, from: Module) -> (TokenStream, bool) {
     match t {
         TypeRef::String => (quote!(impl Into<String>), true),
         other => (rust_type(cx, other, from), false),

@@ -11,7 +11,7 @@ use crate::ir::{Field, Module, TypeDef, TypeRef};
 use crate::names::OPERATOR_METHODS;
 
 /// A model struct (component schema or inline object).
-pub(super) fn emit_struct(cx: &Cx, t: &TypeDef, fields: &[Field], docs: &[String]) -> TokenStream {
+pub(super) fn emit_struct(cx: &Cx<'_>, t: &TypeDef, fields: &[Field], docs: &[String]) -> TokenStream {
     let name = ident(&t.name);
     let docs = doc_attrs(docs);
     let field_tokens = fields.iter().map(|f| model_field(cx, f, t.module));
@@ -27,7 +27,7 @@ pub(super) fn emit_struct(cx: &Cx, t: &TypeDef, fields: &[Field], docs: &[String
     }
 }
 
-fn model_field(cx: &Cx, f: &Field, module: Module) -> TokenStream {
+fn model_field(cx: &Cx<'_>, f: &Field, module: Module) -> TokenStream {
     let fname = ident(&f.rust_name);
     let base = rust_type(cx, &f.ty, module);
     let fdocs = doc_attrs(&field_docs(f, false, cx.rt));
@@ -53,7 +53,13 @@ fn model_field(cx: &Cx, f: &Field, module: Module) -> TokenStream {
 
 /// `new(required...)` plus one setter per optional field (and `Default` when nothing is
 /// required). `request` picks request optionality (region defaults) over model optionality.
-pub(super) fn emit_builder(cx: &Cx, type_name: &str, fields: &[Field], module: Module, request: bool) -> TokenStream {
+pub(super) fn emit_builder(
+    cx: &Cx<'_>,
+    type_name: &str,
+    fields: &[Field],
+    module: Module,
+    request: bool,
+) -> TokenStream {
     let name = ident(type_name);
     let optional = |f: &Field| if request { f.optional_in_request() } else { f.optional_in_model() };
     let required: Vec<&Field> = fields.iter().filter(|f| !optional(f)).collect();
@@ -113,7 +119,7 @@ fn new_doc(type_name: &str, required: &[&Field]) -> String {
     }
 }
 
-fn setter(cx: &Cx, f: &Field, module: Module) -> TokenStream {
+fn setter(cx: &Cx<'_>, f: &Field, module: Module) -> TokenStream {
     let id = ident(&f.rust_name);
     let (ty, into) = arg(cx, &f.ty, module);
     let value = if into { quote!(value.into()) } else { quote!(value) };

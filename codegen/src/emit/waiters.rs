@@ -7,7 +7,7 @@ use super::rust::{doc_attrs, ident};
 use super::Cx;
 use crate::ir::{Acceptor, AcceptorState, Matcher, Waiter};
 
-pub(super) fn emit_waiters(cx: &Cx) -> TokenStream {
+pub(super) fn emit_waiters(cx: &Cx<'_>) -> TokenStream {
     let defs = cx.api.waiters.iter().map(|w| waiter_def(cx, w));
     let doc = format!(" Waiter definitions from the spec's `x-waiters` (data read by [`{}`]).", cx.rt.client_wait());
     quote! {
@@ -16,7 +16,7 @@ pub(super) fn emit_waiters(cx: &Cx) -> TokenStream {
     }
 }
 
-fn waiter_def(cx: &Cx, w: &Waiter) -> TokenStream {
+fn waiter_def(cx: &Cx<'_>, w: &Waiter) -> TokenStream {
     let waiter_def = cx.rt.waiter_def();
     let c = ident(&w.const_name);
     let name = &w.name;
@@ -35,7 +35,7 @@ fn waiter_def(cx: &Cx, w: &Waiter) -> TokenStream {
     }
 }
 
-fn acceptor(cx: &Cx, a: &Acceptor) -> TokenStream {
+fn acceptor(cx: &Cx<'_>, a: &Acceptor) -> TokenStream {
     let (matcher, acceptor, acceptor_state) = (cx.rt.matcher(), cx.rt.acceptor(), cx.rt.acceptor_state());
     let state = ident(match a.state {
         AcceptorState::Success => "Success",
