@@ -40,13 +40,6 @@ pub use generated::{model, operations};
 pub use retry::RetryConfig;
 pub use signer::Credentials;
 
-/// The code generator's golden outputs (`codegen/tests/fixtures/*/expected/`), compiled and
-/// linted against this crate's runtime in test builds; they are not part of the library.
-#[cfg(test)]
-#[rustfmt::skip]
-#[path = "../../codegen/tests/fixtures/mod.rs"]
-pub mod golden;
-
 /// The crate README's Rust examples are compiled as doctests (the workspace README's are
 /// doctested by `ctyun-image-tests`, which is not packaged).
 #[doc = include_str!("../README.md")]

@@ -147,8 +147,11 @@ macro_rules! display_query_value {
 display_query_value!(i32, i64, u32, u64, f64);
 
 /// Implements `Display`, `FromStr`, `Serialize`, `Deserialize`, `From<&str>` and [`QueryValue`]
-/// for a generated string enum that has `as_str()` and `from_wire(&str)`.
-macro_rules! string_enum_impls {
+/// for a generated string enum that has `as_str()` and `from_wire(&str)`. Exported (hidden) so
+/// generated code outside this crate can use it as `ctyun_image::runtime::string_enum_impls!`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __string_enum_impls {
     ($name:ident) => {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -183,11 +186,14 @@ macro_rules! string_enum_impls {
         }
     };
 }
-pub(crate) use string_enum_impls;
+#[doc(hidden)]
+pub use crate::__string_enum_impls as string_enum_impls;
 
 /// Implements `Display`, `Serialize`, `Deserialize` and [`QueryValue`] for a generated integer
-/// enum that has `value()` and `from_value(i64)`.
-macro_rules! int_enum_impls {
+/// enum that has `value()` and `from_value(i64)`. Exported like [`string_enum_impls!`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __int_enum_impls {
     ($name:ident) => {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -217,7 +223,8 @@ macro_rules! int_enum_impls {
         }
     };
 }
-pub(crate) use int_enum_impls;
+#[doc(hidden)]
+pub use crate::__int_enum_impls as int_enum_impls;
 
 /// A scalar the server sends sometimes as a string and sometimes as a number (or boolean);
 /// kept as its text (`"3"` for both `3` and `"3"`).

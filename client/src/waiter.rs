@@ -40,7 +40,7 @@ pub enum Matcher {
 
 /// One acceptor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
+// Not `#[non_exhaustive]`: generated code builds it, also outside this crate.
 pub struct Acceptor {
     /// What a match means.
     pub state: AcceptorState,
@@ -50,7 +50,7 @@ pub struct Acceptor {
 
 /// A waiter definition (generated from the spec).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
+// Not `#[non_exhaustive]`: generated code builds it, also outside this crate.
 pub struct WaiterDef {
     /// Waiter name from the spec, e.g. `imageActive`.
     pub name: &'static str,

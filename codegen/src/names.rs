@@ -12,24 +12,8 @@ const KEYWORDS: &[&str] = &[
     "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Methods of `ctyun_image::Client` written by hand (`client/src/*.rs`, any visibility, plus the
-/// trait methods `clone` and `fmt`): an operation must not become one of them. A test parses the
-/// client sources and fails when this list falls behind.
-pub const CLIENT_METHODS: &[&str] = &[
-    "attempt",
-    "builder",
-    "clone",
-    "default_region",
-    "endpoint",
-    "execute",
-    "fmt",
-    "from_env",
-    "paginate",
-    "send",
-    "send_raw",
-    "wait",
-    "waiter_delays",
-];
+/// Re-exported: the list lives with the rest of the runtime contract.
+pub use crate::runtime::CLIENT_METHODS;
 
 /// Names in the Rust prelude (and `Self`-like names) that generated modules use unqualified
 /// (`String`, `Option`, `Vec`, `Default`, `Some`...): a generated type of that name would shadow

@@ -8,7 +8,7 @@
 //! - it never panics (a panic fails the case; proptest then shrinks the mutation list);
 //! - it returns `Ok`, or located diagnostics: every one has a non-empty message and a line
 //!   within the document;
-//! - whatever it accepts, `emit::validate` accepts too (every name an identifier, every type
+//! - whatever it accepts, `ir::validate` accepts too (every name an identifier, every type
 //!   defined); one accepted case in 16 also goes through full emission (quote → syn →
 //!   prettyplease), which must succeed.
 //!
@@ -17,7 +17,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
-use ctyun_image_codegen::{emit, Error};
+use ctyun_image_codegen::{emit, ir, Error};
 use proptest::prelude::*;
 use serde_yaml::{Mapping, Value};
 
@@ -388,7 +388,7 @@ fn check(mutations: &[Mutation]) -> Result<(), TestCaseError> {
     match ctyun_image_codegen::check_str(&text, "spec.yaml") {
         Ok(api) => {
             let accepted = ACCEPTED.fetch_add(1, Ordering::Relaxed);
-            if let Err(e) = emit::validate(&api) {
+            if let Err(e) = ir::validate(&api) {
                 return Err(TestCaseError::fail(format!("accepted IR does not validate: {e}\n{text}")));
             }
             if accepted.is_multiple_of(16) {

@@ -29,7 +29,7 @@ pub use app::{command, main, run};
 
 /// A command group (a tag of the spec).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
+// Not `#[non_exhaustive]`: generated code builds it, also outside this crate.
 pub struct Group {
     /// Name, e.g. `lifecycle`.
     pub name: &'static str,
@@ -39,7 +39,7 @@ pub struct Group {
 
 /// One command: an operation, or a waiter (group `wait`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
+// Not `#[non_exhaustive]`: generated code builds it, also outside this crate.
 pub struct Command {
     /// Group (the operation's first tag; `wait` for waiters).
     pub group: &'static str,
@@ -74,7 +74,7 @@ impl Command {
 
 /// `x-waiter` of an operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
+// Not `#[non_exhaustive]`: generated code builds it, also outside this crate.
 pub struct WaitUse {
     /// The waiter's name (`imageActive`).
     pub waiter: &'static str,
@@ -85,7 +85,7 @@ pub struct WaitUse {
 
 /// A flag: one request field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
+// Not `#[non_exhaustive]`: generated code builds it, also outside this crate.
 pub struct Arg {
     /// Wire name (`imageID`): the key in `--json-input`.
     pub wire: &'static str,
@@ -154,7 +154,9 @@ pub enum CliError {
 }
 
 impl CliError {
-    pub(crate) fn unknown(what: &str, name: &str) -> CliError {
+    /// A usage error: no `what` (operation, waiter) is called `name`. Used by generated code.
+    #[doc(hidden)]
+    pub fn unknown(what: &str, name: &str) -> CliError {
         CliError::Usage(format!("unknown {what} `{name}`"))
     }
 
@@ -251,16 +253,18 @@ fn to_json<T: Serialize>(value: &T) -> Result<Value, CliError> {
     serde_json::to_value(value).map_err(|e| CliError::Usage(format!("cannot print the result as JSON: {e}")))
 }
 
-/// Sends one request; the output as JSON.
-pub(crate) async fn send<O: Operation>(client: &Client, request: O) -> Result<Value, CliError>
+/// Sends one request; the output as JSON. Used by generated code.
+#[doc(hidden)]
+pub async fn send<O: Operation>(client: &Client, request: O) -> Result<Value, CliError>
 where
     O::Output: Serialize,
 {
     to_json(&client.send(request).await?)
 }
 
-/// Walks every page; `{items_key: [every item]}`.
-pub(crate) async fn send_all<O: Paginated>(client: &Client, request: O, items_key: &str) -> Result<Value, CliError>
+/// Walks every page; `{items_key: [every item]}`. Used by generated code.
+#[doc(hidden)]
+pub async fn send_all<O: Paginated>(client: &Client, request: O, items_key: &str) -> Result<Value, CliError>
 where
     O::Item: Serialize,
 {
@@ -271,8 +275,9 @@ where
 }
 
 /// Runs a waiter; the last poll's output (`null` when success was an error code, e.g. an
-/// image not found after a delete).
-pub(crate) async fn wait<O: Operation + Clone>(
+/// image not found after a delete). Used by generated code.
+#[doc(hidden)]
+pub async fn wait<O: Operation + Clone>(
     client: &Client,
     request: O,
     waiter: &'static WaiterDef,

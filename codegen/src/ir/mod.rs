@@ -5,7 +5,10 @@
 
 use std::collections::BTreeMap;
 
+mod validate;
 pub mod walk;
+
+pub use validate::validate;
 
 /// The whole API.
 #[derive(Clone, Debug, PartialEq)]
@@ -100,19 +103,13 @@ pub enum Matcher {
     ErrorCode(String),
 }
 
-/// HTTP methods the runtime supports.
+/// HTTP methods of the image API (the only ones `lower` accepts and the runtime has).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Method {
     /// GET
     Get,
     /// POST
     Post,
-    /// PUT
-    Put,
-    /// DELETE
-    Delete,
-    /// PATCH
-    Patch,
 }
 
 impl Method {
@@ -121,9 +118,6 @@ impl Method {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Delete => "DELETE",
-            Method::Patch => "PATCH",
         }
     }
 }
