@@ -18,8 +18,11 @@
 pub mod auth;
 mod control;
 pub mod fault;
-mod handlers;
-mod state;
+pub mod log;
+pub mod model;
+mod ops;
+pub mod store;
+pub mod transitions;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -39,11 +42,11 @@ use tokio::net::TcpStream;
 use tokio::sync::{watch, Notify};
 
 pub use fault::{Fault, FaultRule};
-pub use handlers::valid_image_name;
-pub use state::{
-    account_id_for, stable_uuid, Image, Pending, RecordedRequest, Share, State, Task, Then, Transition,
-    MAX_RECORDED_REQUESTS,
-};
+pub use log::{RecordedRequest, RequestLog, MAX_RECORDED_REQUESTS};
+pub use model::{account_id_for, stable_uuid, Image, ImageStatus, Share, ShareStatus, Task, TaskAction, TaskStatus};
+pub use ops::valid_image_name;
+pub use store::State;
+pub use transitions::{Pending, Transition};
 
 /// Regions the fake offers as cross-region copy destinations unless configured otherwise
 /// (region ids seen in CTyun's documentation examples).
@@ -499,10 +502,10 @@ fn run_operation(
     };
     let query: Vec<(String, String)> =
         form_urlencoded::parse(raw_query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    let params = handlers::Params { query: &query, body };
+    let params = ops::Params { query: &query, body };
     let mut st = shared.lock();
     let account = st.account_of(access_key);
-    match handlers::dispatch(&mut st, &account, method.as_str(), path, &params) {
+    match ops::dispatch(&mut st, &account, method.as_str(), path, &params) {
         Ok(v) => (StatusCode::OK, ok_envelope(v)),
         Err(f) => (f.status, fail_envelope(f.code, &f.message, f.description)),
     }

@@ -114,7 +114,7 @@ fn waiter_fails_fast_on_a_failure_state_and_is_bounded_by_max_wait() {
     assert!(e.is_timeout());
 
     // An image that went to `error` ends the wait at once.
-    slow_server().state().images.get_mut(&id).unwrap().status = "error".into();
+    slow_server().state().images.get_mut(&id).unwrap().status = ctyun_image_tests::fake::ImageStatus::Error;
     let started = Instant::now();
     let e = rt().block_on(c.wait_until_image_active(GetImageRequest::new(&id), Duration::from_secs(60))).unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(5));
