@@ -57,6 +57,10 @@ pub const DEFAULT_REGIONS: &[&str] = &[
     "100054c0416811e9a6690242ac110002",
 ];
 
+/// How long a connection may take to send a request's headers unless configured otherwise;
+/// also how long an idle keep-alive connection stays open.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
@@ -75,6 +79,11 @@ pub struct FakeConfig {
     /// Regions offered by `list-supported-dest-crr-regions` and accepted as cross-region copy
     /// destinations (default [`DEFAULT_REGIONS`]). Any region id is accepted elsewhere.
     pub regions: Vec<String>,
+    /// A connection that has not sent a complete request head (request line and headers) this
+    /// long after it opened, or after its previous response, is closed (default
+    /// [`DEFAULT_HEADER_READ_TIMEOUT`]; `None`: never, so a slow client holds its connection
+    /// and a task forever).
+    pub header_read_timeout: Option<Duration>,
 }
 
 impl Default for FakeConfig {
@@ -85,6 +94,7 @@ impl Default for FakeConfig {
             max_skew: Duration::from_secs(15 * 60),
             transition: Transition::default(),
             regions: DEFAULT_REGIONS.iter().map(|s| (*s).to_owned()).collect(),
+            header_read_timeout: Some(DEFAULT_HEADER_READ_TIMEOUT),
         }
     }
 }
@@ -99,6 +109,12 @@ impl FakeConfig {
     /// Sets when transitional statuses complete.
     pub fn transition(mut self, t: Transition) -> Self {
         self.transition = t;
+        self
+    }
+
+    /// Sets the header-read timeout (`None`: connections may stay silent forever).
+    pub fn header_read_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.header_read_timeout = timeout;
         self
     }
 
@@ -121,6 +137,7 @@ pub struct FakeServer {
 struct Shared {
     state: Mutex<State>,
     max_skew: Duration,
+    header_read_timeout: Option<Duration>,
 }
 
 impl Shared {
@@ -137,7 +154,11 @@ impl FakeServer {
         let mut state = State::new(&config.accounts);
         state.transition = config.transition;
         state.regions = config.regions.clone();
-        let shared = Arc::new(Shared { state: Mutex::new(state), max_skew: config.max_skew });
+        let shared = Arc::new(Shared {
+            state: Mutex::new(state),
+            max_skew: config.max_skew,
+            header_read_timeout: config.header_read_timeout,
+        });
         let (shutdown, mut stop) = watch::channel(false);
         let accept_shared = shared.clone();
         tokio::spawn(async move {
@@ -281,12 +302,14 @@ async fn serve_connection(shared: Arc<Shared>, stream: TcpStream, mut stop: watc
     let ctl = ConnControl { reset: Arc::new(AtomicBool::new(false)), abort: Arc::new(Notify::new()) };
     let io = hyper_util::rt::TokioIo::new(ConnIo { stream, reset: ctl.reset.clone() });
     let abort = ctl.abort.clone();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.keep_alive(true).timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(shared.header_read_timeout);
     let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
         let shared = shared.clone();
         let ctl = ctl.clone();
         async move { Ok::<_, Infallible>(handle(shared, ctl, req).await) }
     });
-    let conn = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(io, service);
+    let conn = builder.serve_connection(io, service);
     tokio::pin!(conn);
     tokio::select! {
         _ = conn.as_mut() => {}
