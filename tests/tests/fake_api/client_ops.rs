@@ -9,7 +9,7 @@ use ctyun_image::model::{
     ImageProperties, ImageStatus, ImageVisibility, ImageVisibilityCode, Label, LabelOperation, TaskOperation,
 };
 use ctyun_image::operations::*;
-use ctyun_image::{Client, Credentials};
+use ctyun_image::Client;
 
 use ctyun_image_tests::FakeServer;
 
@@ -20,16 +20,8 @@ fn client_for(name: &str) -> (Client, String) {
 }
 
 fn client_on(server: &FakeServer, name: &str) -> (Client, String) {
-    let (ak, sk) = (format!("ak-ops-{name}"), format!("sk-ops-{name}"));
-    server.add_account(&ak, &sk);
-    let client = Client::builder()
-        .credentials(Credentials::new(&ak, &sk))
-        .endpoint(server.url())
-        .region(REGION)
-        .waiter_delays(Duration::from_millis(1), Duration::from_millis(5))
-        .build()
-        .unwrap();
-    (client, ak)
+    let ak = format!("ak-ops-{name}");
+    (server.client_builder(&ak).region(REGION).build().unwrap(), ak)
 }
 
 const WAIT: Duration = Duration::from_secs(10);

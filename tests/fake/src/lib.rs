@@ -3,7 +3,27 @@
 //! operations of the image API v4, and answers with the CTyun envelope. Faults can be
 //! scripted per request for retry and error-handling tests.
 //!
-//! Start it in-process with [`FakeServer::start`] or as the `fake-ctimage` binary.
+//! Start it in-process with [`FakeServer::builder`] (or [`FakeServer::start`]) or as the
+//! `fake-ctimage` binary (package `ctyun-image-tests`). Point a client at it with
+//! [`FakeServer::client_builder`]; put images in it with [`FakeConfig::image`] /
+//! [`FakeServer::seed_image`]; queue faults with [`FakeConfig::fault`] /
+//! [`FakeServer::inject_rule`]; inspect what your code sent with [`FakeServer::requests`].
+//!
+//! ```
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use ctyun_image_fake::{FakeServer, Fault, FaultRule, SeedImage};
+//!
+//! let server = FakeServer::builder()
+//!     .account("MY-AK", "MY-SK")
+//!     .image(SeedImage::new("MY-AK", "region-1", "golden"))
+//!     .fault(FaultRule::new(Fault::Status(503)).times(1))
+//!     .start()
+//!     .await?;
+//! let client = server.client_builder("MY-AK").region("region-1").build()?;
+//! # let _ = client;
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! * Signature: [`auth`] (independent of the client's signer). Rejections are HTTP 401 with
 //!   `statusCode` 900 and `errorCode` `Eop.Auth.MissingHeader`, `Eop.Auth.Malformed`,
@@ -41,10 +61,12 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::{watch, Notify};
 
+pub use ctyun_image;
 pub use fault::{Fault, FaultRule};
 pub use log::{RecordedRequest, RequestLog, MAX_RECORDED_REQUESTS};
 pub use model::{account_id_for, stable_uuid, Image, ImageStatus, Share, ShareStatus, Task, TaskAction, TaskStatus};
 pub use ops::valid_image_name;
+pub use store::SeedImage;
 pub use store::State;
 pub use transitions::{Pending, Transition};
 
@@ -84,6 +106,10 @@ pub struct FakeConfig {
     /// [`DEFAULT_HEADER_READ_TIMEOUT`]; `None`: never, so a slow client holds its connection
     /// and a task forever).
     pub header_read_timeout: Option<Duration>,
+    /// Images present when the server starts.
+    pub images: Vec<SeedImage>,
+    /// Fault rules queued when the server starts.
+    pub faults: Vec<FaultRule>,
 }
 
 impl Default for FakeConfig {
@@ -95,6 +121,8 @@ impl Default for FakeConfig {
             transition: Transition::default(),
             regions: DEFAULT_REGIONS.iter().map(|s| (*s).to_owned()).collect(),
             header_read_timeout: Some(DEFAULT_HEADER_READ_TIMEOUT),
+            images: Vec::new(),
+            faults: Vec::new(),
         }
     }
 }
@@ -110,6 +138,23 @@ impl FakeConfig {
     pub fn transition(mut self, t: Transition) -> Self {
         self.transition = t;
         self
+    }
+
+    /// Adds an image present when the server starts.
+    pub fn image(mut self, image: SeedImage) -> Self {
+        self.images.push(image);
+        self
+    }
+
+    /// Queues a fault rule when the server starts.
+    pub fn fault(mut self, rule: FaultRule) -> Self {
+        self.faults.push(rule);
+        self
+    }
+
+    /// Starts a server with this configuration ([`FakeServer::start`]).
+    pub async fn start(self) -> std::io::Result<FakeServer> {
+        FakeServer::start(self).await
     }
 
     /// Sets the header-read timeout (`None`: connections may stay silent forever).
@@ -147,6 +192,11 @@ impl Shared {
 }
 
 impl FakeServer {
+    /// A configuration to start a server from: `FakeServer::builder().account(..).start().await`.
+    pub fn builder() -> FakeConfig {
+        FakeConfig::default()
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(config: FakeConfig) -> std::io::Result<FakeServer> {
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
@@ -154,6 +204,12 @@ impl FakeServer {
         let mut state = State::new(&config.accounts);
         state.transition = config.transition;
         state.regions = config.regions.clone();
+        for image in &config.images {
+            state.seed_image(image);
+        }
+        for rule in &config.faults {
+            state.faults.push(rule.clone());
+        }
         let shared = Arc::new(Shared {
             state: Mutex::new(state),
             max_skew: config.max_skew,
@@ -232,6 +288,32 @@ impl FakeServer {
     /// The account id of an access key.
     pub fn account_id(&self, access_key: &str) -> String {
         self.shared.lock().account_of(access_key)
+    }
+
+    /// A client builder aimed at this server as `access_key`: credentials (the account's secret
+    /// key; an unknown access key is registered with the secret key `{access_key}-secret`),
+    /// endpoint, and 1–5 ms retry backoff and waiter delays so tests run fast. Set the region
+    /// (and anything else) yourself.
+    pub fn client_builder(&self, access_key: &str) -> ctyun_image::ClientBuilder {
+        let secret = {
+            let mut st = self.shared.lock();
+            st.secret_for(access_key).unwrap_or_else(|| {
+                let secret = format!("{access_key}-secret");
+                st.add_account(access_key, &secret);
+                secret
+            })
+        };
+        let fast = (Duration::from_millis(1), Duration::from_millis(5));
+        ctyun_image::Client::builder()
+            .credentials(ctyun_image::Credentials::new(access_key, secret))
+            .endpoint(self.url())
+            .waiter_delays(fast.0, fast.1)
+            .retry(ctyun_image::RetryConfig::default().with_backoff(fast.0, fast.1))
+    }
+
+    /// Adds an image (see [`SeedImage`]); returns its id.
+    pub fn seed_image(&self, image: SeedImage) -> String {
+        self.shared.lock().seed_image(&image)
     }
 
     /// Adds `count` active private images named `{prefix}-{n}` to the account of `access_key`

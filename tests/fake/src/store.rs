@@ -7,8 +7,55 @@ use std::time::SystemTime;
 
 use super::fault::FaultQueue;
 use super::log::{RecordedRequest, RequestLog};
-use super::model::{account_id_for, now_epoch, stable_uuid, Image, ImageStatus, Task, TaskAction, TaskStatus};
+use super::model::{
+    account_id_for, now_epoch, stable_uuid, Image, ImageStatus, Share, ShareStatus, Task, TaskAction, TaskStatus,
+};
 use super::transitions::{image_after_import, rule_of, Action, Transition, IMAGE_TRANSITIONS};
+
+/// A private image to put in the fake before a test runs ([`crate::FakeConfig::image`],
+/// [`crate::FakeServer::seed_image`]): by default an `active` system-disk image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeedImage {
+    access_key: String,
+    region: String,
+    name: String,
+    status: ImageStatus,
+    image_type: Option<String>,
+    shares: Vec<(String, ShareStatus)>,
+}
+
+impl SeedImage {
+    /// An active private image `name` of the account of `access_key` in `region`.
+    pub fn new(access_key: impl Into<String>, region: impl Into<String>, name: impl Into<String>) -> SeedImage {
+        SeedImage {
+            access_key: access_key.into(),
+            region: region.into(),
+            name: name.into(),
+            status: ImageStatus::Active,
+            image_type: None,
+            shares: Vec::new(),
+        }
+    }
+
+    /// Its status (e.g. [`ImageStatus::Deactivated`] or [`ImageStatus::Error`]).
+    pub fn status(mut self, status: ImageStatus) -> SeedImage {
+        self.status = status;
+        self
+    }
+
+    /// Its `imageType`: `data_disk_image`, `iso_image` or `full_ecs_image` (default: system
+    /// disk).
+    pub fn image_type(mut self, image_type: impl Into<String>) -> SeedImage {
+        self.image_type = Some(image_type.into());
+        self
+    }
+
+    /// Shares it with the account of `access_key`, in this share status.
+    pub fn shared_with(mut self, access_key: impl Into<String>, status: ShareStatus) -> SeedImage {
+        self.shares.push((access_key.into(), status));
+        self
+    }
+}
 
 struct Account {
     secret_key: String,
@@ -161,6 +208,27 @@ impl State {
             img.updated = now_epoch();
         }
         Ok(())
+    }
+
+    /// Adds a [`SeedImage`]; returns its id.
+    pub fn seed_image(&mut self, seed: &SeedImage) -> String {
+        self.seed_region(&seed.region);
+        let account = self.account_of(&seed.access_key);
+        let seq = self.next_seq();
+        let mut img = Image::private(&account, &seed.region, &seed.name, seq);
+        img.status = seed.status;
+        img.image_type.clone_from(&seed.image_type);
+        if img.image_type.is_some() {
+            img.disk_size = 100;
+        }
+        img.shares = seed
+            .shares
+            .iter()
+            .map(|(ak, status)| Share { account: self.account_of(ak), status: *status, created: now_epoch() })
+            .collect();
+        let id = img.id.clone();
+        self.images.insert(id.clone(), img);
+        id
     }
 
     /// Completes the image's transition (and its running import task's) when due. Returns
