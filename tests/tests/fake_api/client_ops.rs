@@ -207,3 +207,15 @@ fn every_generated_operation_round_trips() {
         assert!(server().requests_by(ak).iter().all(|r| r.verified()), "{ak}");
     }
 }
+
+#[test]
+fn get_image_with_error_free_false_is_a_typed_not_found() {
+    let (c, _) = client_for("not-found");
+    let missing = "00000000-0000-4000-8000-000000000000";
+    let e = rt().block_on(c.get_image(GetImageRequest::new(missing).error_free(false))).unwrap_err();
+    assert!(matches!(e, ctyun_image::Error::Api(_)), "{e:?}");
+    assert_eq!(e.api_code(), Some("Image.ImageCheck.NotFound"));
+    assert_eq!(e.http_status(), Some(200), "a business failure: HTTP 200, statusCode 900");
+    assert_eq!(e.operation(), Some("getImage"));
+    assert!(e.as_api_error().is_some_and(|a| a.message.contains(missing)), "{e:?}");
+}
