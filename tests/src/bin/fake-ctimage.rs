@@ -31,6 +31,10 @@ OPTIONS:
     --region ID             a region offered as cross-region copy destination (repeatable;
                             replaces the default list of four documented region ids). Any
                             region id is accepted by the other operations.
+    --header-read-timeout-ms MS
+                            close a connection that has not sent a complete request head
+                            MS ms after it opened or after its last response (default 30000;
+                            0 = never)
     -h, --help              this text
 
 CLIENT SETUP:
@@ -105,6 +109,11 @@ fn main() -> ExitCode {
                     let v = value("--transition-ms")?;
                     let ms: u64 = v.parse().map_err(|e| format!("--transition-ms {v:?}: {e}"))?;
                     config.transition = Transition::Elapsed(Duration::from_millis(ms));
+                }
+                "--header-read-timeout-ms" => {
+                    let v = value("--header-read-timeout-ms")?;
+                    let ms: u64 = v.parse().map_err(|e| format!("--header-read-timeout-ms {v:?}: {e}"))?;
+                    config.header_read_timeout = (ms > 0).then(|| Duration::from_millis(ms));
                 }
                 "--region" => {
                     let v = value("--region")?;

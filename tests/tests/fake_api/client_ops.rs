@@ -9,7 +9,7 @@ use ctyun_image::model::{
     ImageProperties, ImageStatus, ImageVisibility, ImageVisibilityCode, Label, LabelOperation, TaskOperation,
 };
 use ctyun_image::operations::*;
-use ctyun_image::{Client, Credentials};
+use ctyun_image::Client;
 
 use ctyun_image_tests::FakeServer;
 
@@ -20,16 +20,8 @@ fn client_for(name: &str) -> (Client, String) {
 }
 
 fn client_on(server: &FakeServer, name: &str) -> (Client, String) {
-    let (ak, sk) = (format!("ak-ops-{name}"), format!("sk-ops-{name}"));
-    server.add_account(&ak, &sk);
-    let client = Client::builder()
-        .credentials(Credentials::new(&ak, &sk))
-        .endpoint(server.url())
-        .region(REGION)
-        .waiter_delays(Duration::from_millis(1), Duration::from_millis(5))
-        .build()
-        .unwrap();
-    (client, ak)
+    let ak = format!("ak-ops-{name}");
+    (server.client_builder(&ak).region(REGION).build().unwrap(), ak)
 }
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -214,4 +206,16 @@ fn every_generated_operation_round_trips() {
     for ak in [&owner_ak, &friend_ak] {
         assert!(server().requests_by(ak).iter().all(|r| r.verified()), "{ak}");
     }
+}
+
+#[test]
+fn get_image_with_error_free_false_is_a_typed_not_found() {
+    let (c, _) = client_for("not-found");
+    let missing = "00000000-0000-4000-8000-000000000000";
+    let e = rt().block_on(c.get_image(GetImageRequest::new(missing).error_free(false))).unwrap_err();
+    assert!(matches!(e, ctyun_image::Error::Api(_)), "{e:?}");
+    assert_eq!(e.api_code(), Some("Image.ImageCheck.NotFound"));
+    assert_eq!(e.http_status(), Some(200), "a business failure: HTTP 200, statusCode 900");
+    assert_eq!(e.operation(), Some("getImage"));
+    assert!(e.as_api_error().is_some_and(|a| a.message.contains(missing)), "{e:?}");
 }

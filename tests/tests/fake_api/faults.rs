@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use ctyun_image::clock::Clock;
 use ctyun_image::operations::{CreateImageRequest, ListImagesRequest};
-use ctyun_image::{Client, Credentials, Error, RetryConfig};
+use ctyun_image::{Error, RetryConfig};
 use ctyun_image_tests::{FakeConfig, FakeServer, Fault, FaultRule};
 
 use crate::support::{exclusive, rt, server, timed, Raw, REGION};
@@ -142,9 +142,8 @@ impl Clock for SteppingClock {
 fn generated_client_against_each_queued_fault() {
     let _exclusive = exclusive();
     let a = Raw::new(server(), "fault-client");
-    let client = Client::builder()
-        .credentials(Credentials::new(&a.ak, "sk-fault-client/+="))
-        .endpoint(server().url())
+    let client = server()
+        .client_builder(&a.ak)
         .region(REGION)
         .clock(Arc::new(SteppingClock::default()))
         .attempt_timeout(Duration::from_millis(300))

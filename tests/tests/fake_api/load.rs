@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::time::{Duration, Instant};
 
 use ctyun_image::operations::ListImagesRequest;
-use ctyun_image::{Client, Credentials, RetryConfig};
+use ctyun_image::RetryConfig;
 
 use crate::support::{exclusive, rt, server, Raw};
 
@@ -17,13 +17,7 @@ fn load_1000_concurrent_list_images_on_one_client() {
     let a = Raw::new(server(), "load");
     server().seed_private_images(&a.ak, "region-load", "load", 25);
     // Retries off: any failure counts.
-    let client = Client::builder()
-        .credentials(Credentials::new(&a.ak, "sk-load/+="))
-        .endpoint(server().url())
-        .region("region-load")
-        .retry(RetryConfig::disabled())
-        .build()
-        .unwrap();
+    let client = server().client_builder(&a.ak).region("region-load").retry(RetryConfig::disabled()).build().unwrap();
     let (failures, wall) = rt().block_on(async {
         let t0 = Instant::now();
         let mut set = tokio::task::JoinSet::new();

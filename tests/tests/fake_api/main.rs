@@ -7,6 +7,7 @@
 
 mod binary;
 mod client_ops;
+mod connections;
 mod faults;
 mod load;
 mod operations;

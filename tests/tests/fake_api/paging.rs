@@ -4,7 +4,6 @@ use std::collections::HashSet;
 
 use ctyun_image::model::ImageVisibilityCode;
 use ctyun_image::operations::ListImagesRequest;
-use ctyun_image::{Client, Credentials};
 
 use crate::support::{rt, server, Raw};
 
@@ -56,13 +55,7 @@ fn paged_walk_over_1234_images_has_no_duplicates_or_gaps() {
     assert_eq!((r["currentCount"].as_u64(), r["totalCount"].as_u64()), (Some(0), Some(COUNT as u64)));
 
     // The same walk through the generated client at the maximum page size (200).
-    let sk = "sk-paging/+=";
-    let client = Client::builder()
-        .credentials(Credentials::new(&a.ak, sk))
-        .endpoint(server().url())
-        .region(region)
-        .build()
-        .unwrap();
+    let client = server().client_builder(&a.ak).region(region).build().unwrap();
     let mut typed: Vec<String> = Vec::new();
     let mut page_no = 1;
     loop {

@@ -13,17 +13,8 @@ use ctyun_image_tests::{FakeServer, FaultRule};
 use crate::support::{exclusive, rt, server, slow_server, REGION};
 
 fn client(server: &FakeServer, name: &str) -> (Client, String) {
-    let (ak, sk) = (format!("ak-rt-{name}"), format!("sk-rt-{name}"));
-    server.add_account(&ak, &sk);
-    let c = Client::builder()
-        .credentials(Credentials::new(&ak, &sk))
-        .endpoint(server.url())
-        .region(REGION)
-        .waiter_delays(Duration::from_millis(1), Duration::from_millis(5))
-        .retry(RetryConfig::default().with_backoff(Duration::from_millis(1), Duration::from_millis(5)))
-        .build()
-        .unwrap();
-    (c, ak)
+    let ak = format!("ak-rt-{name}");
+    (server.client_builder(&ak).region(REGION).build().unwrap(), ak)
 }
 
 fn private() -> ListImagesRequest {
@@ -91,9 +82,8 @@ fn waiter_fails_fast_on_a_failure_state_and_is_bounded_by_max_wait() {
 
     // Still queued after one poll (transitions take two reads here); the next poll would start
     // after the 100 ms budget, so the wait gives up after one poll, reporting what it saw.
-    let patient = Client::builder()
-        .credentials(Credentials::new("ak-rt-waiter", "sk-rt-waiter"))
-        .endpoint(slow_server().url())
+    let patient = slow_server()
+        .client_builder("ak-rt-waiter")
         .region(REGION)
         .waiter_delays(Duration::from_millis(500), Duration::from_millis(500))
         .build()
@@ -114,7 +104,7 @@ fn waiter_fails_fast_on_a_failure_state_and_is_bounded_by_max_wait() {
     assert!(e.is_timeout());
 
     // An image that went to `error` ends the wait at once.
-    slow_server().state().images.get_mut(&id).unwrap().status = "error".into();
+    slow_server().state().images.get_mut(&id).unwrap().status = ctyun_image_tests::fake::ImageStatus::Error;
     let started = Instant::now();
     let e = rt().block_on(c.wait_until_image_active(GetImageRequest::new(&id), Duration::from_secs(60))).unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(5));
@@ -149,9 +139,8 @@ fn a_post_whose_connection_never_opened_is_retried() {
 fn operation_timeout_bounds_the_whole_call() {
     let _exclusive = exclusive();
     let (_, ak) = client(server(), "op-timeout");
-    let c = Client::builder()
-        .credentials(Credentials::new(&ak, "sk-rt-op-timeout"))
-        .endpoint(server().url())
+    let c = server()
+        .client_builder(&ak)
         .region(REGION)
         .attempt_timeout(Duration::from_millis(300))
         .operation_timeout(Duration::from_millis(450))
@@ -184,13 +173,7 @@ fn user_agent_is_honest_by_default_and_overridable() {
     let ua = server().requests_by(&ak).last().unwrap().user_agent.clone();
     let version = ua.strip_prefix("ctyun-image-rust/").unwrap_or_else(|| panic!("{ua}"));
     assert!(version.split('.').count() == 3 && version.split('.').all(|n| n.parse::<u32>().is_ok()), "{ua}");
-    let c = Client::builder()
-        .credentials(Credentials::new(&ak, "sk-rt-ua"))
-        .endpoint(server().url())
-        .region(REGION)
-        .user_agent("Mozilla/5.0 (X11; Linux x86_64)")
-        .build()
-        .unwrap();
+    let c = server().client_builder(&ak).region(REGION).user_agent("Mozilla/5.0 (X11; Linux x86_64)").build().unwrap();
     rt().block_on(c.list_images(ListImagesRequest::new())).unwrap();
     assert_eq!(server().requests_by(&ak).last().unwrap().user_agent, "Mozilla/5.0 (X11; Linux x86_64)");
 }

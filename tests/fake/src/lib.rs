@@ -3,7 +3,27 @@
 //! operations of the image API v4, and answers with the CTyun envelope. Faults can be
 //! scripted per request for retry and error-handling tests.
 //!
-//! Start it in-process with [`FakeServer::start`] or as the `fake-ctimage` binary.
+//! Start it in-process with [`FakeServer::builder`] (or [`FakeServer::start`]) or as the
+//! `fake-ctimage` binary (package `ctyun-image-tests`). Point a client at it with
+//! [`FakeServer::client_builder`]; put images in it with [`FakeConfig::image`] /
+//! [`FakeServer::seed_image`]; queue faults with [`FakeConfig::fault`] /
+//! [`FakeServer::inject_rule`]; inspect what your code sent with [`FakeServer::requests`].
+//!
+//! ```
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use ctyun_image_fake::{FakeServer, Fault, FaultRule, SeedImage};
+//!
+//! let server = FakeServer::builder()
+//!     .account("MY-AK", "MY-SK")
+//!     .image(SeedImage::new("MY-AK", "region-1", "golden"))
+//!     .fault(FaultRule::new(Fault::Status(503)).times(1))
+//!     .start()
+//!     .await?;
+//! let client = server.client_builder("MY-AK").region("region-1").build()?;
+//! # let _ = client;
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! * Signature: [`auth`] (independent of the client's signer). Rejections are HTTP 401 with
 //!   `statusCode` 900 and `errorCode` `Eop.Auth.MissingHeader`, `Eop.Auth.Malformed`,
@@ -18,8 +38,11 @@
 pub mod auth;
 mod control;
 pub mod fault;
-mod handlers;
-mod state;
+pub mod log;
+pub mod model;
+mod ops;
+pub mod store;
+pub mod transitions;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -38,12 +61,14 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::{watch, Notify};
 
+pub use ctyun_image;
 pub use fault::{Fault, FaultRule};
-pub use handlers::valid_image_name;
-pub use state::{
-    account_id_for, stable_uuid, Image, Pending, RecordedRequest, Share, State, Task, Then, Transition,
-    MAX_RECORDED_REQUESTS,
-};
+pub use log::{RecordedRequest, RequestLog, MAX_RECORDED_REQUESTS};
+pub use model::{account_id_for, stable_uuid, Image, ImageStatus, Share, ShareStatus, Task, TaskAction, TaskStatus};
+pub use ops::valid_image_name;
+pub use store::SeedImage;
+pub use store::State;
+pub use transitions::{Pending, Transition};
 
 /// Regions the fake offers as cross-region copy destinations unless configured otherwise
 /// (region ids seen in CTyun's documentation examples).
@@ -53,6 +78,10 @@ pub const DEFAULT_REGIONS: &[&str] = &[
     "41f64827f25f468595ffa3a5deb5d15d",
     "100054c0416811e9a6690242ac110002",
 ];
+
+/// How long a connection may take to send a request's headers unless configured otherwise;
+/// also how long an idle keep-alive connection stays open.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
@@ -72,6 +101,15 @@ pub struct FakeConfig {
     /// Regions offered by `list-supported-dest-crr-regions` and accepted as cross-region copy
     /// destinations (default [`DEFAULT_REGIONS`]). Any region id is accepted elsewhere.
     pub regions: Vec<String>,
+    /// A connection that has not sent a complete request head (request line and headers) this
+    /// long after it opened, or after its previous response, is closed (default
+    /// [`DEFAULT_HEADER_READ_TIMEOUT`]; `None`: never, so a slow client holds its connection
+    /// and a task forever).
+    pub header_read_timeout: Option<Duration>,
+    /// Images present when the server starts.
+    pub images: Vec<SeedImage>,
+    /// Fault rules queued when the server starts.
+    pub faults: Vec<FaultRule>,
 }
 
 impl Default for FakeConfig {
@@ -82,6 +120,9 @@ impl Default for FakeConfig {
             max_skew: Duration::from_secs(15 * 60),
             transition: Transition::default(),
             regions: DEFAULT_REGIONS.iter().map(|s| (*s).to_owned()).collect(),
+            header_read_timeout: Some(DEFAULT_HEADER_READ_TIMEOUT),
+            images: Vec::new(),
+            faults: Vec::new(),
         }
     }
 }
@@ -96,6 +137,29 @@ impl FakeConfig {
     /// Sets when transitional statuses complete.
     pub fn transition(mut self, t: Transition) -> Self {
         self.transition = t;
+        self
+    }
+
+    /// Adds an image present when the server starts.
+    pub fn image(mut self, image: SeedImage) -> Self {
+        self.images.push(image);
+        self
+    }
+
+    /// Queues a fault rule when the server starts.
+    pub fn fault(mut self, rule: FaultRule) -> Self {
+        self.faults.push(rule);
+        self
+    }
+
+    /// Starts a server with this configuration ([`FakeServer::start`]).
+    pub async fn start(self) -> std::io::Result<FakeServer> {
+        FakeServer::start(self).await
+    }
+
+    /// Sets the header-read timeout (`None`: connections may stay silent forever).
+    pub fn header_read_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.header_read_timeout = timeout;
         self
     }
 
@@ -118,6 +182,7 @@ pub struct FakeServer {
 struct Shared {
     state: Mutex<State>,
     max_skew: Duration,
+    header_read_timeout: Option<Duration>,
 }
 
 impl Shared {
@@ -127,6 +192,11 @@ impl Shared {
 }
 
 impl FakeServer {
+    /// A configuration to start a server from: `FakeServer::builder().account(..).start().await`.
+    pub fn builder() -> FakeConfig {
+        FakeConfig::default()
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(config: FakeConfig) -> std::io::Result<FakeServer> {
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
@@ -134,7 +204,17 @@ impl FakeServer {
         let mut state = State::new(&config.accounts);
         state.transition = config.transition;
         state.regions = config.regions.clone();
-        let shared = Arc::new(Shared { state: Mutex::new(state), max_skew: config.max_skew });
+        for image in &config.images {
+            state.seed_image(image);
+        }
+        for rule in &config.faults {
+            state.faults.push(rule.clone());
+        }
+        let shared = Arc::new(Shared {
+            state: Mutex::new(state),
+            max_skew: config.max_skew,
+            header_read_timeout: config.header_read_timeout,
+        });
         let (shutdown, mut stop) = watch::channel(false);
         let accept_shared = shared.clone();
         tokio::spawn(async move {
@@ -210,6 +290,32 @@ impl FakeServer {
         self.shared.lock().account_of(access_key)
     }
 
+    /// A client builder aimed at this server as `access_key`: credentials (the account's secret
+    /// key; an unknown access key is registered with the secret key `{access_key}-secret`),
+    /// endpoint, and 1–5 ms retry backoff and waiter delays so tests run fast. Set the region
+    /// (and anything else) yourself.
+    pub fn client_builder(&self, access_key: &str) -> ctyun_image::ClientBuilder {
+        let secret = {
+            let mut st = self.shared.lock();
+            st.secret_for(access_key).unwrap_or_else(|| {
+                let secret = format!("{access_key}-secret");
+                st.add_account(access_key, &secret);
+                secret
+            })
+        };
+        let fast = (Duration::from_millis(1), Duration::from_millis(5));
+        ctyun_image::Client::builder()
+            .credentials(ctyun_image::Credentials::new(access_key, secret))
+            .endpoint(self.url())
+            .waiter_delays(fast.0, fast.1)
+            .retry(ctyun_image::RetryConfig::default().with_backoff(fast.0, fast.1))
+    }
+
+    /// Adds an image (see [`SeedImage`]); returns its id.
+    pub fn seed_image(&self, image: SeedImage) -> String {
+        self.shared.lock().seed_image(&image)
+    }
+
     /// Adds `count` active private images named `{prefix}-{n}` to the account of `access_key`
     /// in `region`; returns their ids in listing order.
     pub fn seed_private_images(&self, access_key: &str, region: &str, prefix: &str, count: usize) -> Vec<String> {
@@ -278,12 +384,14 @@ async fn serve_connection(shared: Arc<Shared>, stream: TcpStream, mut stop: watc
     let ctl = ConnControl { reset: Arc::new(AtomicBool::new(false)), abort: Arc::new(Notify::new()) };
     let io = hyper_util::rt::TokioIo::new(ConnIo { stream, reset: ctl.reset.clone() });
     let abort = ctl.abort.clone();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.keep_alive(true).timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(shared.header_read_timeout);
     let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
         let shared = shared.clone();
         let ctl = ctl.clone();
         async move { Ok::<_, Infallible>(handle(shared, ctl, req).await) }
     });
-    let conn = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(io, service);
+    let conn = builder.serve_connection(io, service);
     tokio::pin!(conn);
     tokio::select! {
         _ = conn.as_mut() => {}
@@ -499,10 +607,10 @@ fn run_operation(
     };
     let query: Vec<(String, String)> =
         form_urlencoded::parse(raw_query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    let params = handlers::Params { query: &query, body };
+    let params = ops::Params { query: &query, body };
     let mut st = shared.lock();
     let account = st.account_of(access_key);
-    match handlers::dispatch(&mut st, &account, method.as_str(), path, &params) {
+    match ops::dispatch(&mut st, &account, method.as_str(), path, &params) {
         Ok(v) => (StatusCode::OK, ok_envelope(v)),
         Err(f) => (f.status, fail_envelope(f.code, &f.message, f.description)),
     }
