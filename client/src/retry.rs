@@ -1,9 +1,8 @@
-//! Retry policy: bounded attempts, bounded total time, exponential back-off with full jitter.
+//! Retry policy: which failures are retried ([`FailureClass::retryable`]), bounded attempts,
+//! bounded total time, exponential back-off with jitter (the same formula paces waiters).
 //!
-//! What is retried is decided in [`crate::Client`]: idempotent operations after connect
-//! errors, transport errors, timeouts, HTTP 429/500/502/503/504; non-idempotent ones only
-//! after a connect error (nothing was sent). This module only says *when* and *whether there is
-//! budget left*.
+//! Retried: idempotent operations after connect errors, transport errors, timeouts, HTTP
+//! 429/500/502/503/504; non-idempotent ones only after a connect error (nothing was sent).
 
 use std::time::{Duration, Instant};
 
@@ -91,6 +90,42 @@ impl Jitter {
     }
 }
 
+/// What kind of failure an attempt ended in, as far as retrying is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FailureClass {
+    /// The connection was never established: nothing was sent.
+    Connect,
+    /// The connection broke after the request may have been sent.
+    Transport,
+    /// The attempt timed out.
+    Timeout,
+    /// The whole call's deadline passed.
+    Deadline,
+    /// A response with this HTTP status and no success envelope.
+    Status(u16),
+    /// A response that cannot be understood; retrying would not help.
+    Decode,
+}
+
+impl FailureClass {
+    /// Whether another attempt is allowed. A non-idempotent call is re-sent only when the
+    /// previous attempt certainly never reached the server.
+    pub(crate) fn retryable(self, idempotent: bool) -> bool {
+        match self {
+            FailureClass::Connect => true,
+            FailureClass::Transport | FailureClass::Timeout => idempotent,
+            FailureClass::Status(s) => idempotent && matches!(s, 429 | 500 | 502 | 503 | 504),
+            FailureClass::Decode | FailureClass::Deadline => false,
+        }
+    }
+}
+
+/// The back-off ceiling before try `n + 1`: `initial · 2^(n-1)`, capped at `max`. Shared by
+/// retries and waiter polls.
+pub(crate) fn ceiling(initial: Duration, max: Duration, n: u32) -> Duration {
+    initial.saturating_mul(1u32.checked_shl(n.saturating_sub(1)).unwrap_or(u32::MAX)).min(max)
+}
+
 /// Back-off state of one call.
 pub(crate) struct Backoff<'a> {
     config: &'a RetryConfig,
@@ -108,11 +143,9 @@ impl<'a> Backoff<'a> {
         if attempt >= self.config.max_attempts {
             return None;
         }
-        let exp =
-            self.config.initial_backoff.saturating_mul(1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX));
         // "Equal jitter": uniform in [ceiling/2, ceiling], which keeps a floor so retries are not
         // instant while still spreading many clients apart.
-        let delay = self.jitter.equal(exp.min(self.config.max_backoff));
+        let delay = self.jitter.equal(ceiling(self.config.initial_backoff, self.config.max_backoff, attempt));
         if self.started.elapsed() + delay > self.config.max_elapsed {
             return None;
         }

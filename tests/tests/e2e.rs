@@ -84,7 +84,7 @@ fn create_then_list_private() {
     assert_eq!(api.code, "Image.ImageName.Invalid");
     assert_eq!(api.status_code, "900");
     assert_eq!(api.http_status, 200);
-    assert!(!api.request_id.is_empty());
+    assert!(!api.context.request_id.is_empty());
     assert!(err.to_string().contains("Image.ImageName.Invalid"), "{err}");
 }
 
@@ -96,7 +96,7 @@ fn wrong_secret_key_is_a_typed_error() {
         Error::Api(api) => {
             assert_eq!(api.code, "Eop.Auth.SignatureMismatch");
             assert_eq!(api.http_status, 401);
-            assert_eq!(api.operation, "listImages");
+            assert_eq!(api.context.operation, "listImages");
         }
         other => panic!("expected an API error, got {other:?}"),
     }
