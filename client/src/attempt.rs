@@ -1,13 +1,13 @@
 //! One attempt of a call: sign → send with a timeout → read the body with a cap → classify the
 //! response. The call loop (retries, back-off) is in [`crate::client`].
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, DATE, RETRY_AFTER};
 use tracing::Instrument as _;
 
 use crate::client::Client;
-use crate::clock::try_format_eop_date;
+use crate::clock::{parse_http_date, parse_retry_after, try_format_eop_date};
 use crate::error::{
     snippet, ApiError, CallContext, DecodeError, Error, HttpError, TimeoutError, TimeoutKind, TransportError,
 };
@@ -52,11 +52,16 @@ impl RawReturn {
 pub(crate) struct Failure {
     pub(crate) error: Error,
     pub(crate) class: FailureClass,
+    /// The server's `Retry-After`, on a 429 or 503.
+    pub(crate) retry_after: Option<Duration>,
+    /// The response was a rejection whose `Date` shows a clock skew beyond the `Eop-date`
+    /// window: worth re-signing once with the corrected time.
+    pub(crate) skewed: bool,
 }
 
 impl Failure {
     fn new(error: Error, class: FailureClass) -> Self {
-        Failure { error, class }
+        Failure { error, class, retry_after: None, skewed: false }
     }
 }
 
@@ -65,6 +70,8 @@ struct Exchange {
     status: u16,
     body: Vec<u8>,
     truncated: bool,
+    retry_after: Option<String>,
+    date: Option<SystemTime>,
 }
 
 impl Client {
@@ -72,7 +79,8 @@ impl Client {
     pub(crate) async fn attempt(&self, call: &Prepared<'_>, attempt: u32) -> Result<RawReturn, Failure> {
         let request_id = self.inner.request_ids.next_id();
         let ctx = CallContext::new(call.desc.operation_id, &request_id, attempt);
-        let headers = self.sign_headers(call, &request_id)?;
+        let signed_at = self.inner.skew.corrected(self.inner.clock.now());
+        let headers = self.sign_headers(call, &request_id, signed_at)?;
         let span = tracing::debug_span!(
             "ctyun_image.attempt",
             operation = call.desc.operation_id,
@@ -89,7 +97,20 @@ impl Client {
                 let message = format!("the response body exceeds {MAX_BODY} bytes");
                 return Err(decode_failure(ctx, ex.status, message, &ex.body));
             }
-            classify(ctx, ex.status, &ex.body)
+            let now = self.inner.clock.now();
+            if let Some(date) = ex.date {
+                self.inner.skew.observe(now, date);
+            }
+            classify(ctx, ex.status, &ex.body).map_err(|mut f| {
+                if let FailureClass::Status(status) = f.class {
+                    f.skewed = ex.date.is_some_and(|date| self.inner.skew.rejects(signed_at, date));
+                    if matches!(status, 429 | 503) {
+                        f.retry_after =
+                            ex.retry_after.as_deref().and_then(|v| parse_retry_after(v, ex.date.unwrap_or(now)));
+                    }
+                }
+                f
+            })
         }
         .instrument(span.clone())
         .await;
@@ -98,7 +119,7 @@ impl Client {
     }
 
     /// The request id, `Eop-date` and `Eop-Authorization` headers of one attempt.
-    fn sign_headers(&self, call: &Prepared<'_>, request_id: &str) -> Result<HeaderMap, Failure> {
+    fn sign_headers(&self, call: &Prepared<'_>, request_id: &str, at: SystemTime) -> Result<HeaderMap, Failure> {
         let op = call.desc.operation_id;
         let invalid =
             |message: String| Failure::new(Error::InvalidInput { operation: op, message }, FailureClass::Decode);
@@ -107,7 +128,7 @@ impl Client {
                 "the request id generator produced {request_id:?}, which is not a valid header value"
             )));
         };
-        let Some(eop_date) = try_format_eop_date(self.inner.clock.now()) else {
+        let Some(eop_date) = try_format_eop_date(at) else {
             return Err(invalid("the clock returned a time outside the range Eop-date can express".into()));
         };
         let authorization = sign(&SigningParams {
@@ -148,6 +169,9 @@ impl Client {
         let exchange = async {
             let mut resp = req.send().await?;
             let status = resp.status().as_u16();
+            let header = |name| resp.headers().get(name).and_then(|v| v.to_str().ok());
+            let retry_after = header(RETRY_AFTER).map(str::to_owned);
+            let date = header(DATE).and_then(parse_http_date);
             // Read the body with a cap, so a misbehaving proxy cannot exhaust memory.
             let cap = resp.content_length().map_or(8 * 1024, |n| n.min(MAX_BODY as u64) as usize);
             let mut body = Vec::with_capacity(cap);
@@ -159,7 +183,7 @@ impl Client {
                 }
                 body.extend_from_slice(&chunk);
             }
-            Ok::<_, reqwest::Error>(Exchange { status, body, truncated })
+            Ok::<_, reqwest::Error>(Exchange { status, body, truncated, retry_after, date })
         };
         let timeout = |kind: TimeoutKind, limit: Duration| {
             let (limit, class) = match kind {

@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 use tracing::Instrument as _;
 
 use crate::attempt::{Prepared, RawReturn};
+use crate::clock::SkewCorrection;
 use crate::clock::{Clock, RequestIdGenerator};
 use crate::config::ClientBuilder;
 use crate::error::Error;
-use crate::retry::{Backoff, RetryConfig};
+use crate::retry::{Backoff, FailureClass, Next, RateLimiter, RetryConfig, RetryQuota};
 use crate::runtime::{Operation, OperationDescriptor, QueryWriter, RequestDefaults};
 use crate::signer::{CanonicalQuery, Credentials};
 
@@ -38,6 +39,9 @@ pub(crate) struct Inner {
     pub(crate) connect_timeout: Duration,
     pub(crate) operation_timeout: Option<Duration>,
     pub(crate) waiter_delays: Option<(Duration, Duration)>,
+    pub(crate) skew: SkewCorrection,
+    pub(crate) quota: Option<RetryQuota>,
+    pub(crate) limiter: Option<RateLimiter>,
 }
 
 impl Client {
@@ -129,24 +133,52 @@ impl Client {
     /// Attempts until success, a final failure, or no retry left.
     async fn call_loop(&self, call: &Prepared<'_>) -> Result<RawReturn, Error> {
         let inner = &*self.inner;
-        let mut backoff = Backoff::new(&inner.retry, call.started);
-        let mut attempt: u32 = 0;
+        let mut backoff = Backoff::new(&inner.retry, call.started, inner.operation_timeout);
+        let (mut attempt, mut spent, mut resigned) = (0u32, 0u32, false);
         loop {
             attempt += 1;
-            let failure = match self.attempt(call, attempt).await {
-                Ok(raw) => return Ok(raw),
+            if let Some(wait) = inner.limiter.as_ref().map(RateLimiter::reserve).filter(|d| !d.is_zero()) {
+                tokio::time::sleep(wait).await;
+            }
+            let mut failure = match self.attempt(call, attempt).await {
+                Ok(raw) => {
+                    inner.quota.as_ref().inspect(|q| q.refund(spent));
+                    inner.limiter.as_ref().inspect(|l| l.on_success());
+                    return Ok(raw);
+                }
                 Err(failure) => failure,
             };
+            if failure.error.is_throttled() {
+                inner.limiter.as_ref().inspect(|l| l.on_throttle());
+            }
+            // A clock skew beyond the window: the attempt was signed with the wrong time, and the
+            // skew is now learned; re-sign once, whatever the error code says.
+            if failure.skewed && !resigned {
+                resigned = true;
+                tracing::debug!(attempt, reason = %failure.error, "re-signing with the server's time");
+                continue;
+            }
             if !failure.class.retryable(call.desc.idempotent) {
                 return Err(failure.error);
             }
-            // No retry may start past the operation deadline.
-            let delay = backoff
-                .next_delay(attempt)
-                .filter(|d| inner.operation_timeout.is_none_or(|total| call.started.elapsed() + *d < total));
-            let Some(delay) = delay else {
-                return Err(failure.error);
+            let delay = match backoff.next(attempt, failure.retry_after) {
+                Next::Retry(delay) => delay,
+                Next::Stop => return Err(failure.error),
+                Next::RetryAfterTooLong(d) => {
+                    if let Some(ctx) = failure.error.context_mut() {
+                        ctx.retry_after_refused = Some(d);
+                    }
+                    return Err(failure.error);
+                }
             };
+            match inner.quota.as_ref().map(|q| q.acquire(failure.class == FailureClass::Timeout)) {
+                Some(Some(cost)) => spent += cost,
+                Some(None) => {
+                    tracing::debug!(attempt, "retry quota exhausted; not retrying");
+                    return Err(failure.error);
+                }
+                None => {}
+            }
             tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, reason = %failure.error, "retrying");
             tokio::time::sleep(delay).await;
         }

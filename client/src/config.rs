@@ -9,9 +9,9 @@ use reqwest::header::{HeaderMap, HeaderValue, USER_AGENT};
 
 use crate::attempt::error_chain;
 use crate::client::{Client, Inner};
-use crate::clock::{Clock, RequestIdGenerator, SystemClock, UuidRequestIds};
+use crate::clock::{Clock, RequestIdGenerator, SkewCorrection, SystemClock, UuidRequestIds};
 use crate::error::Error;
-use crate::retry::RetryConfig;
+use crate::retry::{RateLimiter, RetryConfig, RetryQuota};
 use crate::runtime::RequestDefaults;
 use crate::signer::Credentials;
 
@@ -47,6 +47,10 @@ pub struct ClientBuilder {
     request_ids: Option<Arc<dyn RequestIdGenerator>>,
     waiter_delays: Option<(Duration, Duration)>,
     allow_http: bool,
+    no_skew_correction: bool,
+    proxy: Option<reqwest::Proxy>,
+    no_proxy: bool,
+    pool_idle_timeout: Option<Duration>,
 }
 
 /// `http://` is accepted without opt-in only for loopback hosts (local fakes).
@@ -175,6 +179,35 @@ impl ClientBuilder {
         self
     }
 
+    /// Learn the offset to the server's clock from `Date` response headers and sign with the
+    /// corrected time (default on). CTyun rejects an `Eop-date` more than 15 minutes from its
+    /// clock; with this on, a host clock that drifted costs one extra attempt, once per client.
+    pub fn clock_skew_correction(mut self, on: bool) -> Self {
+        self.no_skew_correction = !on;
+        self
+    }
+
+    /// Send every request through this proxy (e.g. `reqwest::Proxy::https("http://proxy:3128")`).
+    /// Without it, `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY` from the environment are
+    /// honoured (reqwest's default). Ignored when [`ClientBuilder::http_client`] is given.
+    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
+        self.proxy = Some(proxy);
+        self
+    }
+
+    /// Ignore proxies, including the environment's `HTTPS_PROXY` and friends.
+    pub fn no_proxy(mut self) -> Self {
+        self.no_proxy = true;
+        self
+    }
+
+    /// How long an idle pooled connection is kept (reqwest's default: 90 s). Set it below the
+    /// idle timeout of a NAT or proxy on the way, so a dead connection is not reused.
+    pub fn pool_idle_timeout(mut self, t: Duration) -> Self {
+        self.pool_idle_timeout = Some(t);
+        self
+    }
+
     /// Accept a plain `http://` endpoint on a non-loopback host (e.g. `fake-ctimage` in another
     /// container). Loopback `http://` endpoints are always accepted; production uses https.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
@@ -213,6 +246,7 @@ impl ClientBuilder {
         if !credentials.access_key().bytes().all(|b| b.is_ascii_graphic()) {
             return Err(Error::Config("the access key must be printable ASCII without spaces (check CTYUN_AK)".into()));
         }
+        crate::tls::install_crypto_provider();
         let http = match self.http {
             Some(h) => h,
             None => {
@@ -224,16 +258,24 @@ impl ClientBuilder {
                     USER_AGENT,
                     HeaderValue::from_str(&ua).map_err(|_| Error::Config(format!("invalid User-Agent {ua:?}")))?,
                 );
-                reqwest::Client::builder()
+                let mut b = reqwest::Client::builder()
                     // Never follow redirects: they would carry the signature headers to another
                     // host and could re-send a POST.
                     .redirect(reqwest::redirect::Policy::none())
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                    .default_headers(headers)
-                    .build()
-                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {}", error_chain(&e))))?
+                    .default_headers(headers);
+                if let Some(t) = self.pool_idle_timeout {
+                    b = b.pool_idle_timeout(t);
+                }
+                if self.no_proxy {
+                    b = b.no_proxy();
+                } else if let Some(p) = self.proxy {
+                    b = b.proxy(p);
+                }
+                b.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {}", error_chain(&e))))?
             }
         };
+        let retry = self.retry.unwrap_or_default();
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -242,11 +284,14 @@ impl ClientBuilder {
                 defaults: RequestDefaults { region_id: self.region_id },
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 request_ids: self.request_ids.unwrap_or_else(|| Arc::new(UuidRequestIds)),
-                retry: self.retry.unwrap_or_default(),
                 attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
                 connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
                 operation_timeout: self.operation_timeout,
                 waiter_delays: self.waiter_delays,
+                skew: SkewCorrection::new(!self.no_skew_correction),
+                quota: retry.quota.map(RetryQuota::new),
+                limiter: retry.adaptive_rate_limit.then(RateLimiter::new),
+                retry,
             }),
         })
     }

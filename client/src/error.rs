@@ -58,6 +58,17 @@ impl Error {
         }
     }
 
+    pub(crate) fn context_mut(&mut self) -> Option<&mut CallContext> {
+        match self {
+            Error::Transport(e) => Some(&mut e.context),
+            Error::Timeout(e) => Some(&mut e.context),
+            Error::Http(e) => Some(&mut e.context),
+            Error::Api(e) => Some(&mut e.context),
+            Error::Decode(e) => Some(&mut e.context),
+            Error::Config(_) | Error::InvalidInput { .. } | Error::Waiter(_) => None,
+        }
+    }
+
     /// The `ctyun-eop-request-id` of the last attempt, when a request was made.
     pub fn request_id(&self) -> Option<&str> {
         match self {

@@ -31,6 +31,7 @@ pub mod paginate;
 pub mod retry;
 pub mod runtime;
 pub mod signer;
+pub mod tls;
 pub mod waiter;
 
 pub use client::Client;
@@ -40,6 +41,9 @@ pub use config::{
 };
 pub use error::{CallContext, Error};
 pub use generated::{model, operations};
+/// The `reqwest` this crate is built with, so a client passed to
+/// [`ClientBuilder::http_client`] (or a [`reqwest::Proxy`]) matches its version.
+pub use reqwest;
 pub use retry::RetryConfig;
 pub use signer::Credentials;
 
