@@ -6,8 +6,9 @@
 //! whatever the host's time zone.
 
 use std::fmt::{self, Write as _};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
 
@@ -111,6 +112,85 @@ impl<T: RequestIdGenerator + ?Sized> RequestIdGenerator for Arc<T> {
     }
 }
 
+/// How far `Eop-date` may be from the gateway's clock (CTyun: 15 minutes).
+pub const SKEW_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// A rejected call is re-signed once when the server's `Date` is this far from the `Eop-date`
+/// sent: the window less a minute of margin for latency and the `Date` header's 1 s resolution.
+pub(crate) const SKEW_RETRY: Duration = Duration::from_secs(14 * 60);
+/// Offsets smaller than this are not applied: they are harmless, and `Date` is only to the second.
+const SKEW_LEARN: Duration = Duration::from_secs(60);
+
+/// `a - b` in milliseconds, negative when `a` is earlier.
+pub(crate) fn diff_ms(a: SystemTime, b: SystemTime) -> i64 {
+    match a.duration_since(b) {
+        Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_millis()).unwrap_or(i64::MAX),
+    }
+}
+
+/// The offset between the local clock and the server's, learned from `Date` response headers
+/// (what AWS SDKs do); applied to every later `Eop-date` of the client.
+#[derive(Debug)]
+pub(crate) struct SkewCorrection {
+    enabled: bool,
+    offset_ms: AtomicI64,
+    warned: AtomicBool,
+}
+
+impl SkewCorrection {
+    pub(crate) fn new(enabled: bool) -> Self {
+        SkewCorrection { enabled, offset_ms: AtomicI64::new(0), warned: AtomicBool::new(false) }
+    }
+
+    /// `local` moved by the learned offset.
+    pub(crate) fn corrected(&self, local: SystemTime) -> SystemTime {
+        let ms = self.offset_ms.load(Ordering::Relaxed);
+        let d = Duration::from_millis(ms.unsigned_abs());
+        let t = if ms >= 0 { local.checked_add(d) } else { local.checked_sub(d) };
+        t.unwrap_or(local)
+    }
+
+    /// Records the server's `Date` seen when the local clock said `local`; logs a large skew once
+    /// at `warn`.
+    pub(crate) fn observe(&self, local: SystemTime, server: SystemTime) {
+        if !self.enabled {
+            return;
+        }
+        let measured = diff_ms(server, local);
+        let current = self.offset_ms.load(Ordering::Relaxed);
+        if (measured - current).unsigned_abs() < SKEW_LEARN.as_millis() as u64 {
+            return;
+        }
+        let applied = if measured.unsigned_abs() < SKEW_LEARN.as_millis() as u64 { 0 } else { measured };
+        self.offset_ms.store(applied, Ordering::Relaxed);
+        if applied != 0 && !self.warned.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                skew_s = measured / 1000,
+                "the local clock differs from the server's Date by {}s; signing with the server's time",
+                measured / 1000
+            );
+        }
+    }
+
+    /// Whether the server's `Date` is beyond what the gateway accepts for an `Eop-date` of `sent`.
+    pub(crate) fn rejects(&self, sent: SystemTime, server: SystemTime) -> bool {
+        self.enabled && diff_ms(server, sent).unsigned_abs() > SKEW_RETRY.as_millis() as u64
+    }
+}
+
+/// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`) as an instant.
+pub(crate) fn parse_http_date(s: &str) -> Option<SystemTime> {
+    chrono::DateTime::parse_from_rfc2822(s.trim()).ok().map(SystemTime::from)
+}
+
+/// A `Retry-After` value (delta seconds or an HTTP date, relative to `now`) as a wait.
+pub(crate) fn parse_retry_after(s: &str, now: SystemTime) -> Option<Duration> {
+    match s.trim().parse::<u64>() {
+        Ok(secs) => Some(Duration::from_secs(secs)),
+        Err(_) => parse_http_date(s).map(|t| t.duration_since(now).unwrap_or(Duration::ZERO)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +216,25 @@ mod tests {
         assert_eq!(format_eop_date(far), "19700101T080000Z");
         let before = UNIX_EPOCH - Duration::from_millis(1500);
         assert_eq!(try_format_eop_date(before).as_deref(), Some("19700101T075958Z"));
+    }
+
+    #[test]
+    fn retry_after_and_skew() {
+        let now = UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(now));
+        assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:50:07 GMT", now), Some(Duration::from_secs(30)));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon", now), None);
+        let s = SkewCorrection::new(true);
+        s.observe(now, now + Duration::from_secs(5)); // small: ignored
+        assert_eq!(s.corrected(now), now);
+        s.observe(now, now - Duration::from_secs(1200));
+        assert_eq!(s.corrected(now), now - Duration::from_secs(1200));
+        assert!(s.rejects(now, now + Duration::from_secs(1200)) && !s.rejects(now, now + Duration::from_secs(60)));
+        let off = SkewCorrection::new(false);
+        off.observe(now, now - Duration::from_secs(1200));
+        assert_eq!(off.corrected(now), now);
     }
 
     #[test]

@@ -5,8 +5,10 @@ use std::time::Duration;
 
 /// Everything that can go wrong calling the image API.
 ///
-/// Match on the variant for the broad class; every variant that concerns a request carries the
-/// operation id and the `ctyun-eop-request-id` of the last attempt (quote it to CTyun support).
+/// Match on the variant for the broad class; every variant that concerns a request carries a
+/// [`CallContext`] (operation id, the `ctyun-eop-request-id` of the last attempt, attempts).
+/// [`Error::as_api`], [`Error::api_code`], [`Error::is_not_found`] and [`Error::is_throttled`]
+/// answer the common questions without matching through a `Box`.
 /// No variant ever contains credentials or signatures.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -43,16 +45,35 @@ pub enum Error {
 }
 
 impl Error {
+    /// The call this error is about (operation, last request id, attempts), when a request was
+    /// made.
+    pub fn context(&self) -> Option<&CallContext> {
+        match self {
+            Error::Transport(e) => Some(&e.context),
+            Error::Timeout(e) => Some(&e.context),
+            Error::Http(e) => Some(&e.context),
+            Error::Api(e) => Some(&e.context),
+            Error::Decode(e) => Some(&e.context),
+            Error::Config(_) | Error::InvalidInput { .. } | Error::Waiter(_) => None,
+        }
+    }
+
+    pub(crate) fn context_mut(&mut self) -> Option<&mut CallContext> {
+        match self {
+            Error::Transport(e) => Some(&mut e.context),
+            Error::Timeout(e) => Some(&mut e.context),
+            Error::Http(e) => Some(&mut e.context),
+            Error::Api(e) => Some(&mut e.context),
+            Error::Decode(e) => Some(&mut e.context),
+            Error::Config(_) | Error::InvalidInput { .. } | Error::Waiter(_) => None,
+        }
+    }
+
     /// The `ctyun-eop-request-id` of the last attempt, when a request was made.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Transport(e) => Some(&e.request_id),
-            Error::Timeout(e) => Some(&e.request_id),
-            Error::Http(e) => Some(&e.request_id),
-            Error::Api(e) => Some(&e.request_id),
-            Error::Decode(e) => Some(&e.request_id),
             Error::Waiter(e) => e.last_request_id.as_deref(),
-            Error::Config(_) | Error::InvalidInput { .. } => None,
+            _ => self.context().map(|c| c.request_id.as_str()),
         }
     }
 
@@ -61,26 +82,16 @@ impl Error {
     pub fn operation(&self) -> Option<&'static str> {
         match self {
             Error::InvalidInput { operation, .. } => Some(operation),
-            Error::Transport(e) => Some(e.operation),
-            Error::Timeout(e) => Some(e.operation),
-            Error::Http(e) => Some(e.operation),
-            Error::Api(e) => Some(e.operation),
-            Error::Decode(e) => Some(e.operation),
             Error::Waiter(e) => Some(e.operation),
-            Error::Config(_) => None,
+            _ => self.context().map(|c| c.operation),
         }
     }
 
     /// Attempts made by the failed call (0 when nothing was sent; polls for waiter errors).
     pub fn attempts(&self) -> u32 {
         match self {
-            Error::Transport(e) => e.attempts,
-            Error::Timeout(e) => e.attempts,
-            Error::Http(e) => e.attempts,
-            Error::Api(e) => e.attempts,
-            Error::Decode(e) => e.attempts,
             Error::Waiter(e) => e.polls,
-            Error::Config(_) | Error::InvalidInput { .. } => 0,
+            _ => self.context().map_or(0, |c| c.attempts),
         }
     }
 
@@ -94,17 +105,39 @@ impl Error {
         }
     }
 
-    /// The CTyun error envelope, for API errors.
-    pub fn as_api_error(&self) -> Option<&ApiError> {
+    /// The CTyun error envelope, for API errors: `if let Some(api) = err.as_api()` instead of
+    /// matching through the `Box`.
+    pub fn as_api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) => Some(e),
             _ => None,
         }
     }
 
+    /// Same as [`Error::as_api`] (the older name).
+    pub fn as_api_error(&self) -> Option<&ApiError> {
+        self.as_api()
+    }
+
     /// The CTyun error code (`error` / `errorCode`), e.g. `Image.ImageCheck.NotFound`.
     pub fn api_code(&self) -> Option<&str> {
-        self.as_api_error().map(|e| e.code.as_str())
+        self.as_api().map(|e| e.code.as_str())
+    }
+
+    /// True when the resource does not exist: an error code ending in `NotFound` (e.g.
+    /// `Image.ImageCheck.NotFound`) or HTTP 404.
+    pub fn is_not_found(&self) -> bool {
+        self.api_code().is_some_and(|c| c.ends_with("NotFound")) || self.http_status() == Some(404)
+    }
+
+    /// True when the service asked the client to slow down: HTTP 429 or an error code naming
+    /// throttling (`...TooManyRequests`, `...Throttl...`).
+    pub fn is_throttled(&self) -> bool {
+        self.http_status() == Some(429)
+            || self.api_code().is_some_and(|c| {
+                let c = c.to_ascii_lowercase();
+                c.contains("toomanyrequests") || c.contains("throttl")
+            })
     }
 
     /// True for timeouts of any kind (an attempt, the operation, or a waiter's `max_wait`).
@@ -114,17 +147,44 @@ impl Error {
     }
 }
 
-/// A failure below HTTP: DNS, connect, TLS, connection reset.
-#[derive(Debug, thiserror::Error)]
-#[error("transport error in `{operation}` (request id {request_id}, attempt {attempts}): {message}")]
+/// The call an error is about; one value shared by every error variant that concerns a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct TransportError {
-    /// Operation id.
+pub struct CallContext {
+    /// The operation id, e.g. `listImages`.
     pub operation: &'static str,
-    /// Request id of the last attempt.
+    /// The `ctyun-eop-request-id` of the last attempt (quote it to CTyun support).
     pub request_id: String,
     /// Attempts made.
     pub attempts: u32,
+    /// Set when the last response asked (`Retry-After`) for a wait that would cross the retry
+    /// budget or the operation deadline, so the call failed at once instead of waiting.
+    pub retry_after_refused: Option<Duration>,
+}
+
+impl CallContext {
+    pub(crate) fn new(operation: &'static str, request_id: &str, attempts: u32) -> Self {
+        CallContext { operation, request_id: request_id.to_owned(), attempts, retry_after_refused: None }
+    }
+}
+
+impl fmt::Display for CallContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` (request id {}, attempt {})", self.operation, self.request_id, self.attempts)?;
+        if let Some(d) = self.retry_after_refused {
+            write!(f, " [not retried: the server's Retry-After of {d:?} exceeds the retry budget or deadline]")?;
+        }
+        Ok(())
+    }
+}
+
+/// A failure below HTTP: DNS, connect, TLS, connection reset.
+#[derive(Debug, thiserror::Error)]
+#[error("transport error in {context}: {message}")]
+#[non_exhaustive]
+pub struct TransportError {
+    /// Which call, last request id, attempts made.
+    pub context: CallContext,
     /// True when the connection was never established, so the request was certainly not sent.
     pub connect: bool,
     /// Human-readable cause chain.
@@ -147,15 +207,11 @@ pub enum TimeoutKind {
 
 /// A timeout.
 #[derive(Debug, thiserror::Error)]
-#[error("timeout in `{operation}` (request id {request_id}, attempt {attempts}): {kind:?} limit of {limit:?} exceeded")]
+#[error("timeout in {context}: {kind:?} limit of {limit:?} exceeded")]
 #[non_exhaustive]
 pub struct TimeoutError {
-    /// Operation id.
-    pub operation: &'static str,
-    /// Request id of the last attempt.
-    pub request_id: String,
-    /// Attempts made.
-    pub attempts: u32,
+    /// Which call, last request id, attempts made.
+    pub context: CallContext,
     /// Which limit fired.
     pub kind: TimeoutKind,
     /// The configured limit.
@@ -164,15 +220,11 @@ pub struct TimeoutError {
 
 /// A non-success HTTP status whose body is not a CTyun error envelope.
 #[derive(Debug, thiserror::Error)]
-#[error("HTTP {http_status} from `{operation}` (request id {request_id}, attempt {attempts}): {body_snippet:?}")]
+#[error("HTTP {http_status} from {context}: {body_snippet:?}")]
 #[non_exhaustive]
 pub struct HttpError {
-    /// Operation id.
-    pub operation: &'static str,
-    /// Request id of the last attempt.
-    pub request_id: String,
-    /// Attempts made.
-    pub attempts: u32,
+    /// Which call, last request id, attempts made.
+    pub context: CallContext,
     /// HTTP status code.
     pub http_status: u16,
     /// The first bytes of the body (lossy UTF-8).
@@ -183,12 +235,8 @@ pub struct HttpError {
 #[derive(Clone, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub struct ApiError {
-    /// Operation id.
-    pub operation: &'static str,
-    /// Request id of the last attempt.
-    pub request_id: String,
-    /// Attempts made.
-    pub attempts: u32,
+    /// Which call, last request id, attempts made.
+    pub context: CallContext,
     /// HTTP status the envelope came with (usually 200).
     pub http_status: u16,
     /// `statusCode` as sent (number or string on the wire), e.g. `"900"`.
@@ -203,7 +251,7 @@ pub struct ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "CTyun API error in `{}`: ", self.operation)?;
+        f.write_str("CTyun API error: ")?;
         if self.code.is_empty() {
             f.write_str("(no error code)")?;
         } else {
@@ -215,21 +263,17 @@ impl fmt::Display for ApiError {
         if !self.description.is_empty() && self.description != self.message {
             write!(f, " ({})", self.description)?;
         }
-        write!(f, " [statusCode {}, HTTP {}, request id {}]", self.status_code, self.http_status, self.request_id)
+        write!(f, " [statusCode {}, HTTP {}, {}]", self.status_code, self.http_status, self.context)
     }
 }
 
 /// A response that could not be decoded.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot decode response of `{operation}` (HTTP {http_status}, request id {request_id}, attempt {attempts}): {message}; body starts with {body_snippet:?}")]
+#[error("cannot decode response of {context} (HTTP {http_status}): {message}; body starts with {body_snippet:?}")]
 #[non_exhaustive]
 pub struct DecodeError {
-    /// Operation id.
-    pub operation: &'static str,
-    /// Request id of the last attempt.
-    pub request_id: String,
-    /// Attempts made.
-    pub attempts: u32,
+    /// Which call, last request id, attempts made.
+    pub context: CallContext,
     /// HTTP status.
     pub http_status: u16,
     /// What the decoder said.

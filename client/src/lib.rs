@@ -18,10 +18,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod attempt;
 #[cfg(feature = "cli")]
 pub mod cli;
 mod client;
 pub mod clock;
+mod config;
 pub mod error;
 #[rustfmt::skip]
 mod generated;
@@ -29,14 +31,19 @@ pub mod paginate;
 pub mod retry;
 pub mod runtime;
 pub mod signer;
+pub mod tls;
 pub mod waiter;
 
-pub use client::{
-    Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_ENDPOINT, ENV_ACCESS_KEY,
-    ENV_ENDPOINT, ENV_REGION_ID, ENV_SECRET_KEY,
+pub use client::Client;
+pub use config::{
+    ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_ENDPOINT, ENV_ACCESS_KEY, ENV_ENDPOINT,
+    ENV_REGION_ID, ENV_SECRET_KEY,
 };
-pub use error::Error;
+pub use error::{CallContext, Error};
 pub use generated::{model, operations};
+/// The `reqwest` this crate is built with, so a client passed to
+/// [`ClientBuilder::http_client`] (or a [`reqwest::Proxy`]) matches its version.
+pub use reqwest;
 pub use retry::RetryConfig;
 pub use signer::Credentials;
 

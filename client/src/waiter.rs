@@ -181,7 +181,7 @@ impl Client {
                 Err(_) => return Err(give_up(polls, last_seen, last_request_id)),
             };
             last_request_id = match &outcome {
-                Ok(raw) => Some(raw.request_id.clone()),
+                Ok(raw) => Some(raw.context.request_id.clone()),
                 Err(e) => e.request_id().map(str::to_owned),
             };
             let matched = match &outcome {
@@ -220,8 +220,7 @@ impl Client {
                 }
                 Some((AcceptorState::Retry, _)) | None => {}
             }
-            let exp = min_delay.saturating_mul(1u32.checked_shl(polls.saturating_sub(1).min(16)).unwrap_or(u32::MAX));
-            let delay = jitter.equal(exp.min(max_delay));
+            let delay = jitter.equal(crate::retry::ceiling(min_delay, max_delay, polls));
             let elapsed = started.elapsed();
             if elapsed >= max_wait {
                 return Err(give_up(polls, last_seen, last_request_id));

@@ -100,6 +100,7 @@ fn percentiles(mut v: Vec<Duration>) -> (Duration, Duration) {
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let server = rt.block_on(FakeServer::start(FakeConfig::default().account(AK, SK))).unwrap();
+    ctyun_image::tls::install_crypto_provider();
     let http = reqwest::Client::new();
     let client = Client::builder()
         .credentials(Credentials::new(AK, SK))

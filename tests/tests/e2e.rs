@@ -84,7 +84,7 @@ fn create_then_list_private() {
     assert_eq!(api.code, "Image.ImageName.Invalid");
     assert_eq!(api.status_code, "900");
     assert_eq!(api.http_status, 200);
-    assert!(!api.request_id.is_empty());
+    assert!(!api.context.request_id.is_empty());
     assert!(err.to_string().contains("Image.ImageName.Invalid"), "{err}");
 }
 
@@ -96,7 +96,7 @@ fn wrong_secret_key_is_a_typed_error() {
         Error::Api(api) => {
             assert_eq!(api.code, "Eop.Auth.SignatureMismatch");
             assert_eq!(api.http_status, 401);
-            assert_eq!(api.operation, "listImages");
+            assert_eq!(api.context.operation, "listImages");
         }
         other => panic!("expected an API error, got {other:?}"),
     }
@@ -112,8 +112,12 @@ fn wrong_secret_key_is_a_typed_error() {
 fn eop_date_is_beijing_time_and_checked() {
     // A clock one hour off is rejected by the server's 15-minute window...
     let late = SystemTime::now() - Duration::from_secs(3600);
-    let c =
-        client("ak-misc", "sk/with+special=chars").region(REGION).clock(Arc::new(FixedClock(late))).build().unwrap();
+    let c = client("ak-misc", "sk/with+special=chars")
+        .region(REGION)
+        .clock(Arc::new(FixedClock(late)))
+        .clock_skew_correction(false)
+        .build()
+        .unwrap();
     let err = rt().block_on(c.list_images(ListImagesRequest::new())).unwrap_err();
     assert_eq!(err.api_code(), Some("Eop.Auth.DateExpired"));
     // ...while the real clock passes, which it only can if the client formats Beijing time (the

@@ -12,6 +12,7 @@
 //! | step | effect |
 //! |---|---|
 //! | `delay=MS` | wait MS milliseconds before answering (then go on with the next step, or answer normally) |
+//! | `retry-after=S` | add `Retry-After: S` (seconds) to the `NNN` answer that follows |
 //! | `500`, `502`, `503`, `429`, any `NNN` | answer HTTP NNN with a CTyun failure envelope (`statusCode` 900, `errorCode` `Eop.Gateway.*`); the operation is not run |
 //! | `plain=NNN` | answer HTTP NNN with a `text/plain` body (no envelope); the operation is not run |
 //! | `html` / `html=NNN` | answer HTTP NNN (default 502) with an nginx-style HTML error page; the operation is not run |
@@ -31,6 +32,8 @@ use std::time::Duration;
 pub enum Fault {
     /// Wait before answering (`delay=MS`).
     Delay(Duration),
+    /// `Retry-After` seconds on the following `NNN` answer (`retry-after=S`).
+    RetryAfter(u32),
     /// HTTP status with a CTyun failure envelope (`503`).
     Status(u16),
     /// HTTP status with a plain-text body (`plain=503`).
@@ -53,11 +56,12 @@ impl Fault {
         if steps.is_empty() {
             return Err("empty fault spec".into());
         }
-        let answering = steps.iter().filter(|f| !matches!(f, Fault::Delay(_))).count();
+        let modifier = |f: &Fault| matches!(f, Fault::Delay(_) | Fault::RetryAfter(_));
+        let answering = steps.iter().filter(|f| !modifier(f)).count();
         if answering > 1 {
             return Err(format!("fault spec {spec:?} has {answering} answering steps; at most one is allowed"));
         }
-        if let Some(pos) = steps.iter().position(|f| !matches!(f, Fault::Delay(_))) {
+        if let Some(pos) = steps.iter().position(|f| !modifier(f)) {
             if pos != steps.len() - 1 {
                 return Err(format!("fault spec {spec:?}: delays must come before the answering step"));
             }
@@ -91,6 +95,9 @@ impl FromStr for Fault {
                 .parse::<u64>()
                 .map(|ms| Fault::Delay(Duration::from_millis(ms)))
                 .map_err(|_| format!("delay={ms:?}: milliseconds expected")),
+            ("retry-after", Some(secs)) => {
+                secs.parse::<u32>().map(Fault::RetryAfter).map_err(|_| format!("retry-after={secs:?}: seconds expected"))
+            }
             ("plain", Some(code)) => status(code).map(Fault::PlainStatus),
             ("html", None) => Ok(Fault::Html(502)),
             ("html", Some(code)) => status(code).map(Fault::Html),
@@ -109,6 +116,7 @@ impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Fault::Delay(d) => write!(f, "delay={}", d.as_millis()),
+            Fault::RetryAfter(s) => write!(f, "retry-after={s}"),
             Fault::Status(s) => write!(f, "{s}"),
             Fault::PlainStatus(s) => write!(f, "plain={s}"),
             Fault::Html(s) => write!(f, "html={s}"),

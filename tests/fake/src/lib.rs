@@ -536,14 +536,20 @@ async fn api(
     }
 
     let mut mangle = None;
+    let mut retry_after = None;
     for step in faults.unwrap_or_default() {
         match step {
             Fault::Delay(d) => tokio::time::sleep(d).await,
+            Fault::RetryAfter(secs) => retry_after = Some(secs),
             Fault::Status(s) => {
                 let status = StatusCode::from_u16(s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                 let (code, description) = gateway_code(s);
                 let message = format!("injected fault: HTTP {}", reason(s));
-                return json_response(status, &fail_envelope(code, &message, description));
+                let mut r = json_response(status, &fail_envelope(code, &message, description));
+                if let Some(secs) = retry_after {
+                    r.headers_mut().insert("retry-after", secs.into());
+                }
+                return r;
             }
             Fault::PlainStatus(s) => {
                 let status = StatusCode::from_u16(s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

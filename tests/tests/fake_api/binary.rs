@@ -10,6 +10,7 @@ use crate::support::{exclusive, rt, Binary, Raw, REGION};
 
 fn control(method: &str, url: &str, body: Option<Value>) -> (u16, Value) {
     rt().block_on(async {
+        ctyun_image::tls::install_crypto_provider();
         let http = reqwest::Client::new();
         let mut r = http.request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), url);
         if let Some(b) = body {

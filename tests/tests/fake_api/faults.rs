@@ -202,7 +202,7 @@ fn generated_client_against_each_queued_fault() {
     let before = server().requests_by(&a.ak).len();
     inject("plain=503", 4, LIST);
     match list().unwrap_err() {
-        Error::Http(h) => assert_eq!((h.http_status, h.attempts), (503, 4)),
+        Error::Http(h) => assert_eq!((h.http_status, h.context.attempts), (503, 4)),
         other => panic!("{other:?}"),
     }
     assert_eq!(attempts(before).len(), 4);

@@ -130,7 +130,7 @@ fn a_post_whose_connection_never_opened_is_retried() {
         .build()
         .unwrap();
     match rt().block_on(c.create_image(CreateImageRequest::new("ecs", "never-sent"))).unwrap_err() {
-        Error::Transport(t) => assert!(t.connect && t.attempts == 3, "{t:?}"),
+        Error::Transport(t) => assert!(t.connect && t.context.attempts == 3, "{t:?}"),
         other => panic!("{other:?}"),
     }
 }
@@ -159,7 +159,7 @@ fn operation_timeout_bounds_the_whole_call() {
     match e {
         Error::Timeout(t) => {
             assert_eq!(t.kind, TimeoutKind::Operation);
-            assert_eq!(t.attempts, 2, "the second attempt gets only what is left of the 450 ms");
+            assert_eq!(t.context.attempts, 2, "the second attempt gets only what is left of the 450 ms");
         }
         other => panic!("{other:?}"),
     }

@@ -96,7 +96,10 @@ impl Raw {
     /// Explicit keys (the account need not exist).
     pub fn with_keys(base: &str, ak: &str, sk: &str) -> Raw {
         Raw {
-            http: reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap(),
+            http: {
+                ctyun_image::tls::install_crypto_provider();
+                reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap()
+            },
             base: base.to_owned(),
             ak: ak.to_owned(),
             creds: Credentials::new(ak, sk),
