@@ -180,7 +180,7 @@ impl SkewCorrection {
 
 /// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`) as an instant.
 pub(crate) fn parse_http_date(s: &str) -> Option<SystemTime> {
-    chrono::DateTime::parse_from_rfc2822(s.trim()).ok().map(SystemTime::from)
+    DateTime::parse_from_rfc2822(s.trim()).ok().map(SystemTime::from)
 }
 
 /// A `Retry-After` value (delta seconds or an HTTP date, relative to `now`) as a wait.
