@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, DATE, RETRY_AFTER};
 use tracing::Instrument as _;
 
-use crate::client::Client;
+use crate::client::{Client, Inner};
 use crate::clock::{parse_http_date, parse_retry_after, try_format_eop_date};
 use crate::error::{
     snippet, ApiError, CallContext, DecodeError, Error, HttpError, TimeoutError, TimeoutKind, TransportError,
@@ -80,7 +80,7 @@ impl Client {
         let request_id = self.inner.request_ids.next_id();
         let ctx = CallContext::new(call.desc.operation_id, &request_id, attempt);
         let signed_at = self.inner.skew.corrected(self.inner.clock.now());
-        let headers = self.sign_headers(call, &request_id, signed_at)?;
+        let headers = sign_headers(&self.inner, call, &request_id, signed_at)?;
         let span = tracing::debug_span!(
             "ctyun_image.attempt",
             operation = call.desc.operation_id,
@@ -91,7 +91,7 @@ impl Client {
         );
         let t0 = Instant::now();
         let result = async {
-            let ex = self.exchange(call, headers, &ctx).await?;
+            let ex = exchange(&self.inner, call, headers, &ctx).await?;
             tracing::Span::current().record("status", ex.status);
             if ex.truncated {
                 let message = format!("the response body exceeds {MAX_BODY} bytes");
@@ -117,96 +117,99 @@ impl Client {
         span.record("latency_ms", t0.elapsed().as_millis() as u64);
         result
     }
+}
 
-    /// The request id, `Eop-date` and `Eop-Authorization` headers of one attempt.
-    fn sign_headers(&self, call: &Prepared<'_>, request_id: &str, at: SystemTime) -> Result<HeaderMap, Failure> {
-        let op = call.desc.operation_id;
-        let invalid =
-            |message: String| Failure::new(Error::InvalidInput { operation: op, message }, FailureClass::Decode);
-        let Ok(id_header) = HeaderValue::from_str(request_id) else {
-            return Err(invalid(format!(
-                "the request id generator produced {request_id:?}, which is not a valid header value"
-            )));
-        };
-        let Some(eop_date) = try_format_eop_date(at) else {
-            return Err(invalid("the clock returned a time outside the range Eop-date can express".into()));
-        };
-        let authorization = sign(&SigningParams {
-            credentials: &self.inner.credentials,
-            eop_date: &eop_date,
-            request_id,
-            query: call.query,
-            body: call.body,
-        });
-        let mut headers = HeaderMap::with_capacity(4);
-        headers.insert("ctyun-eop-request-id", id_header);
-        headers.insert("Eop-date", header_value(&eop_date));
-        let mut auth = header_value(&authorization);
-        auth.set_sensitive(true);
-        headers.insert("Eop-Authorization", auth);
-        Ok(headers)
+/// The request id, `Eop-date` and `Eop-Authorization` headers of one attempt.
+fn sign_headers(inner: &Inner, call: &Prepared<'_>, request_id: &str, at: SystemTime) -> Result<HeaderMap, Failure> {
+    let op = call.desc.operation_id;
+    let invalid = |message: String| Failure::new(Error::InvalidInput { operation: op, message }, FailureClass::Decode);
+    let Ok(id_header) = HeaderValue::from_str(request_id) else {
+        return Err(invalid(format!(
+            "the request id generator produced {request_id:?}, which is not a valid header value"
+        )));
+    };
+    let Some(eop_date) = try_format_eop_date(at) else {
+        return Err(invalid("the clock returned a time outside the range Eop-date can express".into()));
+    };
+    let authorization = sign(&SigningParams {
+        credentials: &inner.credentials,
+        eop_date: &eop_date,
+        request_id,
+        query: call.query,
+        body: call.body,
+    });
+    let mut headers = HeaderMap::with_capacity(4);
+    headers.insert("ctyun-eop-request-id", id_header);
+    headers.insert("Eop-date", header_value(&eop_date));
+    let mut auth = header_value(&authorization);
+    auth.set_sensitive(true);
+    headers.insert("Eop-Authorization", auth);
+    Ok(headers)
+}
+
+/// Sends the request and reads the body (capped at [`MAX_BODY`]) within the attempt's time
+/// limit (the per-attempt timeout, or what is left of the operation deadline if less).
+async fn exchange(
+    inner: &Inner,
+    call: &Prepared<'_>,
+    headers: HeaderMap,
+    ctx: &CallContext,
+) -> Result<Exchange, Failure> {
+    let method = match call.desc.method {
+        HttpMethod::Get => reqwest::Method::GET,
+        HttpMethod::Post => reqwest::Method::POST,
+    };
+    let mut req = inner.http.request(method, call.url.clone()).headers(headers);
+    if call.desc.has_body {
+        req = req.header(CONTENT_TYPE, "application/json").body(call.body.to_vec());
     }
-
-    /// Sends the request and reads the body (capped at [`MAX_BODY`]) within the attempt's time
-    /// limit (the per-attempt timeout, or what is left of the operation deadline if less).
-    async fn exchange(&self, call: &Prepared<'_>, headers: HeaderMap, ctx: &CallContext) -> Result<Exchange, Failure> {
-        let inner = &*self.inner;
-        let method = match call.desc.method {
-            HttpMethod::Get => reqwest::Method::GET,
-            HttpMethod::Post => reqwest::Method::POST,
-        };
-        let mut req = inner.http.request(method, call.url.clone()).headers(headers);
-        if call.desc.has_body {
-            req = req.header(CONTENT_TYPE, "application/json").body(call.body.to_vec());
+    let (mut limit, mut kind) = (inner.attempt_timeout, TimeoutKind::Attempt);
+    if let Some(total) = inner.operation_timeout {
+        let left = total.saturating_sub(call.started.elapsed());
+        if left < limit {
+            (limit, kind) = (left, TimeoutKind::Operation);
         }
-        let (mut limit, mut kind) = (inner.attempt_timeout, TimeoutKind::Attempt);
-        if let Some(total) = inner.operation_timeout {
-            let left = total.saturating_sub(call.started.elapsed());
-            if left < limit {
-                (limit, kind) = (left, TimeoutKind::Operation);
+    }
+    let exchange = async {
+        let mut resp = req.send().await?;
+        let status = resp.status().as_u16();
+        let header = |name| resp.headers().get(name).and_then(|v| v.to_str().ok());
+        let retry_after = header(RETRY_AFTER).map(str::to_owned);
+        let date = header(DATE).and_then(parse_http_date);
+        // Read the body with a cap, so a misbehaving proxy cannot exhaust memory.
+        let cap = resp.content_length().map_or(8 * 1024, |n| n.min(MAX_BODY as u64) as usize);
+        let mut body = Vec::with_capacity(cap);
+        let mut truncated = false;
+        while let Some(chunk) = resp.chunk().await? {
+            if body.len() + chunk.len() > MAX_BODY {
+                truncated = true;
+                break;
             }
+            body.extend_from_slice(&chunk);
         }
-        let exchange = async {
-            let mut resp = req.send().await?;
-            let status = resp.status().as_u16();
-            let header = |name| resp.headers().get(name).and_then(|v| v.to_str().ok());
-            let retry_after = header(RETRY_AFTER).map(str::to_owned);
-            let date = header(DATE).and_then(parse_http_date);
-            // Read the body with a cap, so a misbehaving proxy cannot exhaust memory.
-            let cap = resp.content_length().map_or(8 * 1024, |n| n.min(MAX_BODY as u64) as usize);
-            let mut body = Vec::with_capacity(cap);
-            let mut truncated = false;
-            while let Some(chunk) = resp.chunk().await? {
-                if body.len() + chunk.len() > MAX_BODY {
-                    truncated = true;
-                    break;
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok::<_, reqwest::Error>(Exchange { status, body, truncated, retry_after, date })
+        Ok::<_, reqwest::Error>(Exchange { status, body, truncated, retry_after, date })
+    };
+    let timeout = |kind: TimeoutKind, limit: Duration| {
+        let (limit, class) = match kind {
+            // The operation deadline is final; an attempt timeout may be retried.
+            TimeoutKind::Operation => (inner.operation_timeout.unwrap_or(limit), FailureClass::Deadline),
+            // A connect timeout: nothing was sent, so even a non-idempotent call may retry.
+            TimeoutKind::Connect => (inner.connect_timeout, FailureClass::Connect),
+            _ => (limit, FailureClass::Timeout),
         };
-        let timeout = |kind: TimeoutKind, limit: Duration| {
-            let (limit, class) = match kind {
-                // The operation deadline is final; an attempt timeout may be retried.
-                TimeoutKind::Operation => (inner.operation_timeout.unwrap_or(limit), FailureClass::Deadline),
-                // A connect timeout: nothing was sent, so even a non-idempotent call may retry.
-                TimeoutKind::Connect => (inner.connect_timeout, FailureClass::Connect),
-                _ => (limit, FailureClass::Timeout),
-            };
-            Failure::new(Error::Timeout(Box::new(TimeoutError { context: ctx.clone(), kind, limit })), class)
-        };
-        match tokio::time::timeout(limit, exchange).await {
-            Err(_) => Err(timeout(kind, limit)),
-            Ok(Err(e)) if e.is_connect() && e.is_timeout() => Err(timeout(TimeoutKind::Connect, limit)),
-            Ok(Err(e)) if e.is_timeout() => Err(timeout(TimeoutKind::Attempt, limit)),
-            Ok(Err(e)) => {
-                let connect = e.is_connect();
-                let error = TransportError { context: ctx.clone(), connect, message: error_chain(&e), source: Some(e) };
-                let class = if connect { FailureClass::Connect } else { FailureClass::Transport };
-                Err(Failure::new(Error::Transport(Box::new(error)), class))
-            }
-            Ok(Ok(x)) => Ok(x),
+        Failure::new(Error::Timeout(Box::new(TimeoutError { context: ctx.clone(), kind, limit })), class)
+    };
+    match tokio::time::timeout(limit, exchange).await {
+        Err(_) => Err(timeout(kind, limit)),
+        Ok(Err(e)) if e.is_connect() && e.is_timeout() => Err(timeout(TimeoutKind::Connect, limit)),
+        Ok(Err(e)) if e.is_timeout() => Err(timeout(TimeoutKind::Attempt, limit)),
+        Ok(Err(e)) => {
+            let connect = e.is_connect();
+            let error = TransportError { context: ctx.clone(), connect, message: error_chain(&e), source: Some(e) };
+            let class = if connect { FailureClass::Connect } else { FailureClass::Transport };
+            Err(Failure::new(Error::Transport(Box::new(error)), class))
         }
+        Ok(Ok(x)) => Ok(x),
     }
 }
 

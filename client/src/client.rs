@@ -121,7 +121,7 @@ impl Client {
                 .map_err(|e| Error::Config(format!("cannot build a URL from the endpoint and `{}`: {e}", desc.path)))?;
             let body = body.unwrap_or_default();
             let call = Prepared { desc, url: &url, query: &query, body: &body, started: Instant::now() };
-            let result = self.call_loop(&call).await;
+            let result = call_loop(self, &call).await;
             tracing::Span::current()
                 .record("attempts", result.as_ref().map_or_else(Error::attempts, |r| r.context.attempts));
             result
@@ -129,58 +129,58 @@ impl Client {
         .instrument(span)
         .await
     }
+}
 
-    /// Attempts until success, a final failure, or no retry left.
-    async fn call_loop(&self, call: &Prepared<'_>) -> Result<RawReturn, Error> {
-        let inner = &*self.inner;
-        let mut backoff = Backoff::new(&inner.retry, call.started, inner.operation_timeout);
-        let (mut attempt, mut spent, mut resigned) = (0u32, 0u32, false);
-        loop {
-            attempt += 1;
-            if let Some(wait) = inner.limiter.as_ref().map(RateLimiter::reserve).filter(|d| !d.is_zero()) {
-                tokio::time::sleep(wait).await;
+/// Attempts until success, a final failure, or no retry left.
+async fn call_loop(client: &Client, call: &Prepared<'_>) -> Result<RawReturn, Error> {
+    let inner = &*client.inner;
+    let mut backoff = Backoff::new(&inner.retry, call.started, inner.operation_timeout);
+    let (mut attempt, mut spent, mut resigned) = (0u32, 0u32, false);
+    loop {
+        attempt += 1;
+        if let Some(wait) = inner.limiter.as_ref().map(RateLimiter::reserve).filter(|d| !d.is_zero()) {
+            tokio::time::sleep(wait).await;
+        }
+        let mut failure = match client.attempt(call, attempt).await {
+            Ok(raw) => {
+                inner.quota.as_ref().inspect(|q| q.refund(spent));
+                inner.limiter.as_ref().inspect(|l| l.on_success());
+                return Ok(raw);
             }
-            let mut failure = match self.attempt(call, attempt).await {
-                Ok(raw) => {
-                    inner.quota.as_ref().inspect(|q| q.refund(spent));
-                    inner.limiter.as_ref().inspect(|l| l.on_success());
-                    return Ok(raw);
+            Err(failure) => failure,
+        };
+        if failure.error.is_throttled() {
+            inner.limiter.as_ref().inspect(|l| l.on_throttle());
+        }
+        // A clock skew beyond the window: the attempt was signed with the wrong time, and the
+        // skew is now learned; re-sign once, whatever the error code says.
+        if failure.skewed && !resigned {
+            resigned = true;
+            tracing::debug!(attempt, reason = %failure.error, "re-signing with the server's time");
+            continue;
+        }
+        if !failure.class.retryable(call.desc.idempotent) {
+            return Err(failure.error);
+        }
+        let delay = match backoff.next(attempt, failure.retry_after) {
+            Next::Retry(delay) => delay,
+            Next::Stop => return Err(failure.error),
+            Next::RetryAfterTooLong(d) => {
+                if let Some(ctx) = failure.error.context_mut() {
+                    ctx.retry_after_refused = Some(d);
                 }
-                Err(failure) => failure,
-            };
-            if failure.error.is_throttled() {
-                inner.limiter.as_ref().inspect(|l| l.on_throttle());
-            }
-            // A clock skew beyond the window: the attempt was signed with the wrong time, and the
-            // skew is now learned; re-sign once, whatever the error code says.
-            if failure.skewed && !resigned {
-                resigned = true;
-                tracing::debug!(attempt, reason = %failure.error, "re-signing with the server's time");
-                continue;
-            }
-            if !failure.class.retryable(call.desc.idempotent) {
                 return Err(failure.error);
             }
-            let delay = match backoff.next(attempt, failure.retry_after) {
-                Next::Retry(delay) => delay,
-                Next::Stop => return Err(failure.error),
-                Next::RetryAfterTooLong(d) => {
-                    if let Some(ctx) = failure.error.context_mut() {
-                        ctx.retry_after_refused = Some(d);
-                    }
-                    return Err(failure.error);
-                }
-            };
-            match inner.quota.as_ref().map(|q| q.acquire(failure.class == FailureClass::Timeout)) {
-                Some(Some(cost)) => spent += cost,
-                Some(None) => {
-                    tracing::debug!(attempt, "retry quota exhausted; not retrying");
-                    return Err(failure.error);
-                }
-                None => {}
+        };
+        match inner.quota.as_ref().map(|q| q.acquire(failure.class == FailureClass::Timeout)) {
+            Some(Some(cost)) => spent += cost,
+            Some(None) => {
+                tracing::debug!(attempt, "retry quota exhausted; not retrying");
+                return Err(failure.error);
             }
-            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, reason = %failure.error, "retrying");
-            tokio::time::sleep(delay).await;
+            None => {}
         }
+        tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, reason = %failure.error, "retrying");
+        tokio::time::sleep(delay).await;
     }
 }
