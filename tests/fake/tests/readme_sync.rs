@@ -7,7 +7,8 @@ fn readme_example_is_the_compiled_test() {
     let section =
         readme.split("\n## Testing your code\n").nth(1).expect("README has a \"## Testing your code\" section");
     let section = section.split("\n## ").next().unwrap_or(section);
-    let block = section.split("```rust\n").nth(1).and_then(|b| b.split("\n```").next()).expect("a ```rust block");
+    let block =
+        section.split("```rust,ignore\n").nth(1).and_then(|b| b.split("\n```").next()).expect("a ```rust,ignore block");
     let file = include_str!("readme_example.rs");
     assert_eq!(
         format!("{}\n", block.trim_end()),
