@@ -1,7 +1,7 @@
 //! `ctyun-image-codegen`: turns the hand-written OpenAPI 3.0 spec of the CTyun image API into
 //! the Rust modules committed under `client/src/generated/`.
 //!
-//! Pipeline: [`load`] (YAML → `openapiv3::OpenAPI`, syntax errors located) → [`lower`]
+//! Pipeline: [`load`] (YAML parsed once into a [`Spec`], syntax errors located) → [`lower`]
 //! (validation + resolution into the [`ir`]) → [`emit`] (quote → syn → prettyplease).
 //! [`diff`] compares two specs through the same IR (`cargo xtask diff`).
 //! Nothing touches the disk until everything succeeded; [`write_files`] then replaces the output
