@@ -69,9 +69,10 @@ pub struct Paginator<R> {
 }
 
 impl<R: Paginated> Paginator<R> {
-    /// Items per page (within the operation's limit, e.g. 1–200 for `listImages`).
-    pub fn page_size(mut self, size: i64) -> Self {
-        self.request.set_page_size(size);
+    /// Items per page (within the operation's limit, e.g. 1–200 for `listImages`). An `i32`,
+    /// like the `pageSize` field of every paged request.
+    pub fn page_size(mut self, size: i32) -> Self {
+        self.request.set_page_size(i64::from(size));
         self
     }
 
