@@ -3,32 +3,10 @@
 //! repository.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+mod support;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../codegen/tests/diff/{name}.yaml"))
-}
-
-fn xtask(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CARGO_MANIFEST_DIR")
-        .output()
-        .unwrap();
-    (status.code().unwrap_or(-1), String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap())
-}
-
-fn git(dir: &Path, args: &[&str]) -> bool {
-    Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=xtask test", "-c", "user.email=xtask@example.invalid", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
+use support::*;
 
 fn set(dir: &Path, spec: &str, version: &str) {
     fs::copy(fixture(spec), dir.join("spec/ctimage.yaml")).unwrap();
@@ -56,7 +34,7 @@ fn sections_per_version_with_notes_kept() {
     let changelog = || fs::read_to_string(dir.join("CHANGELOG.md")).unwrap();
 
     // No earlier version: a first release.
-    let (code, out, err) = xtask(&dir, &["changelog"]);
+    let (code, out, err) = xtask_in(&dir, &["changelog"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "wrote CHANGELOG.md (0.1.0)\n");
     assert!(changelog().contains("## 0.1.0\n\n<!-- changelog 0.1.0 begin -->\nFirst release"), "{}", changelog());
@@ -66,8 +44,8 @@ fn sections_per_version_with_notes_kept() {
 
     // A breaking change, bumped but not committed: compared with HEAD.
     set(&dir, "param-type", "0.2.0");
-    assert_eq!(xtask(&dir, &["changelog", "--check"]).0, 1);
-    let (code, _, err) = xtask(&dir, &["changelog"]);
+    assert_eq!(xtask_in(&dir, &["changelog", "--check"]).0, 1);
+    let (code, _, err) = xtask_in(&dir, &["changelog"]);
     assert_eq!(code, 0, "{err}");
     let text = changelog();
     let new_section = text.find("## 0.2.0").expect("0.2.0 section");
@@ -77,15 +55,15 @@ fn sections_per_version_with_notes_kept() {
     assert!(text.contains("\n### Operations\n\n#### `"), "grouped like the diff report: {text}");
     assert!(text.contains("**Verdict: BREAKING**"), "{text}");
     assert!(text.contains("## 0.1.0\n\nThe first one.\n\n<!-- changelog 0.1.0 begin -->\nFirst release"), "{text}");
-    assert_eq!(xtask(&dir, &["changelog", "--check"]).0, 0);
+    assert_eq!(xtask_in(&dir, &["changelog", "--check"]).0, 0);
 
     // A note in the new section survives regeneration; a further spec change lands in the block.
     let with_note = text.replace("## 0.2.0\n\n", "## 0.2.0\n\nMigration: use i64.\n\n");
     fs::write(dir.join("CHANGELOG.md"), &with_note).unwrap();
     commit(&dir, "0.2.0");
-    assert_eq!(xtask(&dir, &["changelog", "--check"]).0, 0, "the committed bump finds the same base");
+    assert_eq!(xtask_in(&dir, &["changelog", "--check"]).0, 0, "the committed bump finds the same base");
     set(&dir, "response-added", "0.2.0");
-    let (code, _, err) = xtask(&dir, &["changelog"]);
+    let (code, _, err) = xtask_in(&dir, &["changelog"]);
     assert_eq!(code, 0, "{err}");
     let text = changelog();
     assert!(text.contains("## 0.2.0\n\nMigration: use i64.\n\n<!-- changelog 0.2.0 begin -->"), "{text}");
@@ -94,7 +72,7 @@ fn sections_per_version_with_notes_kept() {
 
     // Editing inside the markers is undone by the next run, and --check notices it.
     fs::write(dir.join("CHANGELOG.md"), text.replace("`response-property-added`", "`edited`")).unwrap();
-    let (code, _, err) = xtask(&dir, &["changelog", "--check"]);
+    let (code, _, err) = xtask_in(&dir, &["changelog", "--check"]);
     assert_eq!(code, 1);
     assert!(err.contains("CHANGELOG.md is out of date for 0.2.0"), "{err}");
     let _ = fs::remove_dir_all(&dir);

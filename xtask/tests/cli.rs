@@ -3,22 +3,12 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
+
+use support::*;
 
 fn checkout() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-}
-
-/// Runs the binary in `dir` without `CARGO_MANIFEST_DIR`, as a binary shared between checkouts
-/// (one target directory) would be run from another checkout.
-fn xtask_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CARGO_MANIFEST_DIR")
-        .output()
-        .unwrap();
-    (status.code().unwrap_or(-1), String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap())
 }
 
 /// A minimal workspace (root manifest + spec) in a fresh directory under the target dir.

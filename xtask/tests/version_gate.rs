@@ -4,31 +4,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../codegen/tests/diff/{name}.yaml"))
-}
-
-fn xtask(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CARGO_MANIFEST_DIR")
-        .output()
-        .unwrap();
-    (status.code().unwrap_or(-1), String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap())
-}
-
-fn git(dir: &Path, args: &[&str]) -> bool {
-    Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=xtask test", "-c", "user.email=xtask@example.invalid", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
+use support::*;
 
 struct Repo(PathBuf);
 
@@ -62,7 +40,7 @@ impl Repo {
     }
 
     fn gate(&self) -> (i32, String, String) {
-        xtask(&self.0, &["diff", "--since", "HEAD", "--check-version"])
+        xtask_in(&self.0, &["diff", "--since", "HEAD", "--check-version"])
     }
 }
 
@@ -97,7 +75,7 @@ fn an_unbumped_breaking_change_fails_and_a_bumped_one_passes() {
     }
     // Without --check-version the versions are reported, never enforced.
     repo.set("param-type", "0.1.0");
-    let (code, out, _) = xtask(&repo.0, &["diff", "--since", "HEAD"]);
+    let (code, out, _) = xtask_in(&repo.0, &["diff", "--since", "HEAD"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("is not enough"), "{out}");
 }
@@ -123,7 +101,7 @@ fn compatible_needs_a_patch_and_docs_need_nothing() {
 fn json_and_github_formats_carry_the_versions() {
     let Some(repo) = Repo::new("json", "base", "0.1.0") else { return };
     repo.set("param-type", "0.1.0");
-    let (code, out, _) = xtask(&repo.0, &["diff", "--since", "HEAD", "--check-version", "--format", "json"]);
+    let (code, out, _) = xtask_in(&repo.0, &["diff", "--since", "HEAD", "--check-version", "--format", "json"]);
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
@@ -131,7 +109,7 @@ fn json_and_github_formats_carry_the_versions() {
         serde_json::json!({"old": "0.1.0", "new": "0.1.0", "required-step": "minor", "required": "0.2.0",
             "actual-step": "none", "ok": false})
     );
-    let (code, out, _) = xtask(&repo.0, &["diff", "--since", "HEAD", "--format", "github"]);
+    let (code, out, _) = xtask_in(&repo.0, &["diff", "--since", "HEAD", "--format", "github"]);
     assert_eq!(code, 0);
     assert!(out.starts_with("### Spec review: :x: **BREAKING**"), "{out}");
     assert!(out.contains(":x: crate version 0.1.0 → 0.1.0 is not enough"), "{out}");
@@ -146,11 +124,11 @@ fn gate_errors_exit_2() {
     assert_eq!(code, 2);
     assert!(err.contains("the version went down: 0.2.0 → 0.1.0"), "{err}");
     // No parent commit (what .ci/run skips on a root commit).
-    let (code, _, err) = xtask(&repo.0, &["diff", "--since", "HEAD~1", "--check-version"]);
+    let (code, _, err) = xtask_in(&repo.0, &["diff", "--since", "HEAD~1", "--check-version"]);
     assert_eq!(code, 2);
     assert!(err.contains("git show HEAD~1:spec/ctimage.yaml"), "{err}");
     // --check-version needs both versions, so --since.
-    let (code, _, err) = xtask(
+    let (code, _, err) = xtask_in(
         &repo.0,
         &["diff", "--check-version", fixture("base").to_str().unwrap(), fixture("docs").to_str().unwrap()],
     );
