@@ -405,9 +405,14 @@ fn script_runs_every_command_against_the_fake() {
     // The copy from the shared image landed in the friend's account.
     let friend = ok(FRIEND, &["query", "list-images", "--image-visibility-code", "0", "--query", "images[].imageName"]);
     assert_eq!(friend.json(), serde_json::json!(["cli-from-shared"]));
-    // The deleted image is gone.
-    let gone = ok(OWNER, &["query", "get-image", "--image-id", &vars["snap"], "--query", "images"]);
-    assert_eq!(gone.json(), serde_json::json!([]));
+    // The deleted image is gone: `getImage` sends `errorFree=false` by default, so that is an
+    // API error (exit 1) with CTyun's code; `--error-free true` keeps the old empty answer.
+    let gone = run(OWNER, &["query", "get-image", "--image-id", &vars["snap"]]);
+    assert_eq!(gone.code, 1, "{}{}", gone.stdout, gone.stderr);
+    assert!(gone.stderr.contains("Image.ImageCheck.NotFound"), "{}", gone.stderr);
+    let old =
+        ok(OWNER, &["query", "get-image", "--image-id", &vars["snap"], "--error-free", "true", "--query", "images"]);
+    assert_eq!(old.json(), serde_json::json!([]));
 }
 
 #[test]

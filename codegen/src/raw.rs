@@ -225,6 +225,7 @@ pub(crate) const EXTENSIONS: &[&str] = &[
     "x-idempotent",
     "x-pagination",
     "x-rust-name",
+    "x-sent-default",
     "x-unverified",
     "x-waiter",
     "x-waiters",
@@ -256,6 +257,10 @@ pub(crate) fn check_keys(root: &Value, pointer: &str, kind: Kind) -> Vec<(String
         }
         let kp = crate::diag::join(pointer, key);
         if key.starts_with("x-") {
+            if key == "x-sent-default" && kind != Kind::Parameter {
+                out.push((kp, format!("`x-sent-default` belongs on a query parameter, not on {}", kind.what())));
+                continue;
+            }
             if !EXTENSIONS.contains(&key) {
                 if let Some(s) = suggest(key, EXTENSIONS) {
                     out.push((kp, format!("unknown extension `{key}`: did you mean `{s}`?")));

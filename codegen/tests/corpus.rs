@@ -55,6 +55,14 @@ const CASES: &[Case] = &[
         ],
     ),
     (
+        "bad_x_sent_default",
+        &[
+            ("/paths/~1v1~1thing/get/parameters/0/x-sent-default", 18, "`x-sent-default` is for optional parameters: a required one is always set by the caller"),
+            ("/paths/~1v1~1thing/get/parameters/1/x-sent-default", 23, "`x-sent-default: \"no\"` must be a value of the parameter's type, which must be a boolean or an integer"),
+            ("/components/schemas/Thing/properties/thingID/x-sent-default", 53, "`x-sent-default` belongs on a query parameter, not on a schema"),
+        ],
+    ),
+    (
         "duplicate_operation_id",
         &[
             ("/paths/~1v1~1thing~1other/get/operationId", 33, "duplicate operationId `getThing` (also at /paths/~1v1~1thing/get): operationIds must be unique; rename one"),

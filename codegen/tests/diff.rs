@@ -72,6 +72,7 @@ const CASES: &[(&str, &[&str], &[&str])] = &[
         &["request-parameter-location-changed", "request-required-fields-reordered"],
     ),
     ("client-default", &["request-client-default-changed"], &["request-client-default-changed"]),
+    ("sent-default", &["request-sent-default-changed"], &["request-sent-default-changed"]),
     ("reordered", &["request-required-fields-reordered"], &["request-required-fields-reordered"]),
     ("wire-name", &["wire-name-changed"], &["wire-name-changed"]),
     ("request-struct", &["new-required-request-property"], &["request-property-removed"]),

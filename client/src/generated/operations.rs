@@ -1290,15 +1290,14 @@ pub struct GetImageRequest {
     #[serde(skip)]
     pub image_id: String,
     /// **Deprecated by CTyun.** When the image is not usable in the region: `true` (the
-    /// server default) answers success with an empty `images` list; `false` (recommended)
-    /// answers a failure (e.g. `Image.ImageCheck.NotFound`). Will be removed, after which the
-    /// server behaves as `false`.
-    ///
-    /// Default: `true`.
+    /// server's default) answers success with an empty `images` list; `false` (what CTyun's
+    /// doc recommends) answers a failure (`Image.ImageCheck.NotFound`). Will be removed,
+    /// after which the server behaves as `false`. This client sends `false` unless you set
+    /// it, so a missing image is an `Error::Api` with that code.
     ///
     /// **Deprecated.**
     ///
-    /// Wire name `errorFree` (query).
+    /// Wire name `errorFree` (query); sent as `false` when not set.
     #[serde(skip)]
     pub error_free: Option<bool>,
 }
@@ -1347,7 +1346,7 @@ impl crate::runtime::Operation for GetImageRequest {
     fn write_query(&self, query: &mut crate::runtime::QueryWriter) {
         query.push_opt("regionID", &self.region_id);
         query.push("imageID", &self.image_id);
-        query.push_opt("errorFree", &self.error_free);
+        query.push("errorFree", self.error_free.as_ref().unwrap_or(&false));
     }
 }
 

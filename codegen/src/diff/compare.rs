@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{rule, Change, Direction, OperationHeading, Report, Scope, Side, TypeHeading, Usage};
-use crate::ir::{walk, Api, Field, Location, Module, Operation, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{walk, Api, Field, Location, Module, Operation, SentDefault, TypeDef, TypeKind, TypeRef, Variant};
 
 /// Where a named type is used.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -719,6 +719,19 @@ impl<'a> Ctx<'a> {
                 format!("{fname} is no longer filled from the client's default region{tail}")
             };
             self.push("request-client-default-changed", Direction::Request, scope.clone(), m, at);
+        }
+        if matches!(h, Holder::Request { .. }) && f.sent_default != g.sent_default {
+            let shown = |d: &Option<SentDefault>| match d {
+                Some(SentDefault::Bool(b)) => format!("`{b}`"),
+                Some(SentDefault::Int(n)) => format!("`{n}`"),
+                None => "nothing".to_owned(),
+            };
+            let m = format!(
+                "{fname} left unset now sends {} (was {}) (`x-sent-default`)",
+                shown(&g.sent_default),
+                shown(&f.sent_default)
+            );
+            self.push("request-sent-default-changed", Direction::Request, scope.clone(), m, at);
         }
 
         // Requiredness and nullability, judged by what they do to the Rust API.

@@ -172,6 +172,7 @@ rules! {
     "request-property-became-optional", Breaking, Request, "A body property (or request-side struct field) stopped being an argument of `new`: it becomes `Option<T>` with a setter.";
     "request-property-type-changed", Breaking, Request, "A body property's (or request-side struct field's) Rust type changed.";
     "request-client-default-changed", Breaking, Request, "`x-client-default: region` was added or removed: the field moves in or out of `new`, or the region is no longer filled in.";
+    "request-sent-default-changed", Breaking, Request, "`x-sent-default` was added, removed or changed: a request that leaves the field unset now sends something else, and the server may answer differently.";
     "request-required-fields-reordered", Breaking, Request, "The required fields kept their names but changed order: the arguments of `new` are reordered.";
     "wire-name-changed", Breaking, Both, "A field keeps its Rust name but has a different name on the wire: old clients send or read the wrong key.";
     "response-property-added", NonBreaking, Response, "A response-side struct gained a field.";

@@ -1,6 +1,6 @@
 //! The prose the generator adds to the spec's docs: field facts, setter summaries, acceptors.
 
-use crate::ir::{Acceptor, AcceptorState, Api, Field, Location, Matcher, TypeKind, TypeRef};
+use crate::ir::{Acceptor, AcceptorState, Api, Field, Location, Matcher, SentDefault, TypeKind, TypeRef};
 use crate::runtime::Runtime;
 
 /// A field's docs plus one paragraph of facts (wire name, location, required, default).
@@ -20,6 +20,11 @@ pub(crate) fn field_docs(f: &Field, in_request: bool, rt: &Runtime) -> Vec<Strin
             "; defaults to the client's region ([`ClientBuilder::region`]({}), `CTYUN_REGION_ID`)",
             rt.client_builder_region()
         ));
+    }
+    match &f.sent_default {
+        Some(SentDefault::Bool(b)) => facts.push_str(&format!("; sent as `{b}` when not set")),
+        Some(SentDefault::Int(n)) => facts.push_str(&format!("; sent as `{n}` when not set")),
+        None => {}
     }
     facts.push('.');
     docs.push(facts);

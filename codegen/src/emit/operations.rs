@@ -9,7 +9,7 @@ use super::docs::field_docs;
 use super::rust::{doc_attrs, ident, rust_type};
 use super::structs::emit_builder;
 use super::Cx;
-use crate::ir::{Field, Location, Method, Module, Operation};
+use crate::ir::{Field, Location, Method, Module, Operation, SentDefault, TypeRef};
 
 pub(super) fn emit_operations(cx: &Cx<'_>) -> TokenStream {
     let doc = format!(
@@ -145,7 +145,10 @@ fn write_query(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let pushes = query_fields.iter().map(|f| {
         let id = ident(&f.rust_name);
         let w = &f.wire_name;
-        if f.optional_in_request() {
+        if let Some(sent) = &f.sent_default {
+            let value = sent_default_literal(sent, &f.ty);
+            quote!(query.push(#w, self.#id.as_ref().unwrap_or(&#value));)
+        } else if f.optional_in_request() {
             quote!(query.push_opt(#w, &self.#id);)
         } else {
             quote!(query.push(#w, &self.#id);)
@@ -155,5 +158,17 @@ fn write_query(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         fn write_query(&self, #q: &mut #query_writer) {
             #(#pushes)*
         }
+    }
+}
+
+/// The Rust literal of an `x-sent-default` value, typed like the field.
+fn sent_default_literal(sent: &SentDefault, ty: &TypeRef) -> TokenStream {
+    match (sent, ty) {
+        (SentDefault::Bool(b), _) => quote!(#b),
+        (SentDefault::Int(n), TypeRef::I32) => {
+            let n = i32::try_from(*n).unwrap_or_default();
+            quote!(#n)
+        }
+        (SentDefault::Int(n), _) => quote!(#n),
     }
 }

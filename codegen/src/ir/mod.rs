@@ -209,6 +209,9 @@ pub struct Field {
     pub nullable: bool,
     /// Filled from the client's default region when left out (`x-client-default: region`).
     pub region_default: bool,
+    /// Sent by the client when the caller leaves this optional query field unset
+    /// (`x-sent-default`).
+    pub sent_default: Option<SentDefault>,
     /// Query or body.
     pub location: Location,
     /// Doc paragraphs.
@@ -225,6 +228,16 @@ impl Field {
     pub fn optional_in_model(&self) -> bool {
         !self.required || self.nullable
     }
+}
+
+/// The value a client sends for an unset optional query field (`x-sent-default`): what the
+/// API's own documentation recommends where the server's default is unsafe.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SentDefault {
+    /// A boolean field.
+    Bool(bool),
+    /// An integer field (within the field's type).
+    Int(i64),
 }
 
 /// A type reference.

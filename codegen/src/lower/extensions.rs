@@ -9,7 +9,8 @@ use serde::Deserialize;
 use super::{unescape, Lowerer, SCHEMA_PREFIX};
 use crate::diag::join;
 use crate::ir::{
-    Acceptor, AcceptorState, Field, FieldRef, Matcher, Operation, Pagination, TypeKind, TypeRef, Waiter, WaiterUse,
+    Acceptor, AcceptorState, Field, FieldRef, Matcher, Operation, Pagination, SentDefault, TypeKind, TypeRef, Waiter,
+    WaiterUse,
 };
 use crate::names::snake;
 use crate::raw;
@@ -89,6 +90,42 @@ const WAITER_SHAPE: &str =
 const WAITER_USE_SHAPE: &str = "`x-waiter` must be `{waiter: <name in x-waiters>, fromResponse: {<field>: <path>}}`";
 
 impl Lowerer<'_> {
+    /// `x-sent-default` on a query parameter: the value the client sends when the caller leaves
+    /// the (optional) field unset. A boolean or an integer of the parameter's type.
+    pub(super) fn sent_default(
+        &mut self,
+        extensions: &IndexMap<String, serde_json::Value>,
+        ty: &TypeRef,
+        required: bool,
+        pointer: &str,
+    ) -> Option<SentDefault> {
+        let value = extensions.get("x-sent-default")?;
+        if required {
+            self.err(
+                pointer,
+                "`x-sent-default` is for optional parameters: a required one is always set by the caller",
+            );
+            return None;
+        }
+        let fits = |n: i64| *ty == TypeRef::I64 || i32::try_from(n).is_ok();
+        match (ty, value) {
+            (TypeRef::Bool, serde_json::Value::Bool(b)) => Some(SentDefault::Bool(*b)),
+            (TypeRef::I32 | TypeRef::I64, serde_json::Value::Number(n)) if n.as_i64().is_some_and(fits) => {
+                n.as_i64().map(SentDefault::Int)
+            }
+            _ => {
+                self.err(
+                    pointer,
+                    format!(
+                        "`x-sent-default: {value}` must be a value of the parameter's type, which must be a \
+                         boolean or an integer"
+                    ),
+                );
+                None
+            }
+        }
+    }
+
     /// Deserializes the extension at `pointer`. A problem is reported where serde found it: at
     /// `pointer` itself with `shape`, deeper with `shape` and serde's explanation.
     fn read_ext<'de, D: Deserializer<'de>, T: DeserializeOwned>(

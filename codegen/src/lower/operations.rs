@@ -203,9 +203,12 @@ impl<'a> Lowerer<'a> {
         if data.deprecated == Some(true) {
             docs.push("**Deprecated.**".to_owned());
         }
+        let sent_default = self.sent_default(&data.extensions, &l.ty, data.required, &join(pp, "x-sent-default"));
         let field =
             FieldSpec { required: data.required, nullable: l.nullable, region_default, location: Location::Query };
-        self.make_field(&data.name, l.ty, field, docs, pp)
+        let mut field = self.make_field(&data.name, l.ty, field, docs, pp)?;
+        field.sent_default = sent_default;
+        Some(field)
     }
 
     /// The schema of a query parameter; other locations and `content` are reported.
@@ -367,7 +370,17 @@ impl<'a> Lowerer<'a> {
             );
             return None;
         }
-        Some(Field { wire_name: wire.to_owned(), rust_name, ty, required, nullable, region_default, location, docs })
+        Some(Field {
+            wire_name: wire.to_owned(),
+            rust_name,
+            ty,
+            required,
+            nullable,
+            region_default,
+            sent_default: None,
+            location,
+            docs,
+        })
     }
 
     /// A parameter and the pointer of its definition (the component for a `$ref`), plus the

@@ -186,6 +186,7 @@ impl<'a> Lowerer<'a> {
                 required: shape.required.iter().any(|(r, _)| *r == prop.name),
                 nullable: l.nullable,
                 region_default: false,
+                sent_default: None,
                 location: Location::Body,
                 docs,
             });

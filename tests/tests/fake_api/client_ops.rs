@@ -209,13 +209,24 @@ fn every_generated_operation_round_trips() {
 }
 
 #[test]
-fn get_image_with_error_free_false_is_a_typed_not_found() {
-    let (c, _) = client_for("not-found");
+fn get_image_of_a_missing_image_is_a_typed_not_found_by_default() {
+    let (c, ak) = client_for("not-found");
     let missing = "00000000-0000-4000-8000-000000000000";
-    let e = rt().block_on(c.get_image(GetImageRequest::new(missing).error_free(false))).unwrap_err();
+    // Not setting `errorFree`: the client sends `false`, as CTyun's doc recommends
+    // (`x-sent-default` in the spec), so a missing image is an error, not an empty list.
+    let e = rt().block_on(c.get_image(GetImageRequest::new(missing))).unwrap_err();
     assert!(matches!(e, ctyun_image::Error::Api(_)), "{e:?}");
+    assert!(e.is_not_found(), "{e:?}");
     assert_eq!(e.api_code(), Some("Image.ImageCheck.NotFound"));
     assert_eq!(e.http_status(), Some(200), "a business failure: HTTP 200, statusCode 900");
     assert_eq!(e.operation(), Some("getImage"));
     assert!(e.as_api_error().is_some_and(|a| a.message.contains(missing)), "{e:?}");
+    let sent = server().requests_by(&ak);
+    let last = sent.last().expect("a request was logged");
+    assert!(last.raw_query.contains("errorFree=false"), "sent: {}", last.raw_query);
+    // Explicit values are sent as given; `true` keeps the server's old answer.
+    let e = rt().block_on(c.get_image(GetImageRequest::new(missing).error_free(false))).unwrap_err();
+    assert!(e.is_not_found(), "{e:?}");
+    let old = rt().block_on(c.get_image(GetImageRequest::new(missing).error_free(true))).unwrap();
+    assert!(old.images.unwrap_or_default().is_empty());
 }
