@@ -25,6 +25,7 @@ pub fn doc_lines(paragraphs: &[String]) -> Vec<String> {
 /// trailing blank lines.
 fn sanitize(text: &str) -> Vec<String> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
+    let text: String = text.chars().map(|c| if forbidden(c) { '\u{fffd}' } else { c }).collect();
     let src: Vec<&str> = text.lines().map(str::trim_end).collect();
     let mut out: Vec<String> = Vec::new();
     // Open fence: its marker (``` or ~~~) and length.
@@ -47,8 +48,7 @@ fn sanitize(text: &str) -> Vec<String> {
             continue;
         }
         if let Some((ch, len, info)) = fence_open(trimmed) {
-            let lang = info.split([',', ' ']).next().unwrap_or("");
-            let info = if lang.is_empty() || lang == "rust" { "text".to_owned() } else { info.to_owned() };
+            let info = fence_info(info);
             out.push(format!("{}{}{info}", &line[..indent], ch.to_string().repeat(len)));
             fence = Some((ch, len));
             container = None;
@@ -65,22 +65,27 @@ fn sanitize(text: &str) -> Vec<String> {
         // An indented code block (4+ spaces after a blank line, outside a list): a doctest
         // unless fenced as text.
         if indent >= 4 && prev_blank && container.is_none() {
-            out.push("```text".to_owned());
+            let mut block: Vec<String> = Vec::new();
             while i < src.len() {
                 let l = src[i];
                 let ind = l.len() - l.trim_start_matches(' ').len();
                 if !l.trim().is_empty() && ind < 4 {
                     break;
                 }
-                out.push(if l.trim().is_empty() { String::new() } else { l[4..].to_owned() });
+                block.push(if l.trim().is_empty() { String::new() } else { l[4..].to_owned() });
                 i += 1;
             }
             let mut blank = false;
-            while out.last().is_some_and(|l| l.is_empty()) {
-                out.pop();
+            while block.last().is_some_and(|l| l.is_empty()) {
+                block.pop();
                 blank = true;
             }
-            out.push("```".to_owned());
+            // Longer than any backtick run starting a content line, so the content cannot close it.
+            let longest = block.iter().map(|l| l.trim_start().chars().take_while(|&c| c == '`').count()).max();
+            let marker = "`".repeat(longest.unwrap_or(0).max(2) + 1);
+            out.push(format!("{marker}text"));
+            out.extend(block);
+            out.push(marker);
             if blank {
                 out.push(String::new());
             }
@@ -134,6 +139,30 @@ fn list_item(t: &str) -> Option<usize> {
     None
 }
 
+/// Characters that do not belong in a doc comment: control characters (rustc refuses a bare CR,
+/// the others are invisible) and bidirectional overrides (rustc's deny-by-default
+/// `text_direction_codepoint_in_comment`). They become U+FFFD.
+pub fn forbidden(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
+}
+
+/// Languages a fenced block may keep (rustdoc does not run them); anything else, including
+/// `rust` and rustdoc's attributes (`no_run`, `should_panic`, `ignore`, `compile_fail`,
+/// `edition2021`...), which make a doctest, becomes `text`.
+const FENCE_LANGS: &[&str] =
+    &["json", "yaml", "toml", "xml", "html", "http", "sh", "bash", "shell", "console", "python", "go", "java", "sql"];
+
+/// The info string a fence keeps: one allowed language, else `text`.
+pub fn fence_info(info: &str) -> String {
+    let lang = info.trim();
+    if FENCE_LANGS.contains(&lang) {
+        lang.to_owned()
+    } else {
+        "text".to_owned()
+    }
+}
+
 /// ```` ```lang ```` or `~~~lang` → (marker, length, info string).
 fn fence_open(t: &str) -> Option<(char, usize, &str)> {
     let ch = t.chars().next().filter(|&c| c == '`' || c == '~')?;
@@ -154,6 +183,17 @@ mod tests {
 
     fn s(t: &str) -> Vec<String> {
         sanitize(t)
+    }
+
+    #[test]
+    fn fences_with_attributes_and_odd_characters_are_made_safe() {
+        for info in ["rust,no_run", "should_panic", "ignore", "compile_fail", "edition2021", "no_run", "json,x", "{.c}"]
+        {
+            assert_eq!(s(&format!("```{info}\nx\n```")), ["```text", "x", "```"], "{info}");
+        }
+        assert_eq!(s("a\u{7}b\u{202e}c\u{0}"), ["a\u{fffd}b\u{fffd}c\u{fffd}"]);
+        // A fence inside an indented code block cannot close the block's own fence.
+        assert_eq!(s("    x\n    ```"), ["````text", "x", "```", "````"]);
     }
 
     #[test]

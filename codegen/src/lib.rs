@@ -50,11 +50,11 @@ pub fn generate_from_str_with(source: &str, file: &str, runtime: &Runtime) -> Re
     emit::emit_with(&api, file, runtime)
 }
 
-/// Reads and generates a spec file; `label` is how the file is named in headers and errors.
+/// Reads and generates a spec file; `label` is how the file is named in headers and errors
+/// (never the path it is read from). See [`spec::decode`] for BOM and invalid UTF-8.
 pub fn generate(spec_path: &Path, label: &str) -> Result<Vec<GeneratedFile>, Error> {
-    let source =
-        fs::read_to_string(spec_path).map_err(|e| Error::Io { path: spec_path.display().to_string(), source: e })?;
-    generate_from_str(&source, label)
+    let bytes = fs::read(spec_path).map_err(|e| Error::Io { path: label.to_owned(), source: e })?;
+    generate_from_str(spec::decode(&bytes, label)?, label)
 }
 
 /// `cargo xtask codegen`: generates `spec_path` and writes the result into `out_dir`. Nothing

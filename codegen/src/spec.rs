@@ -34,9 +34,59 @@ impl<'s> Spec<'s> {
 }
 
 /// Parses spec text once. `file` labels diagnostics.
+/// A UTF-8 byte order mark before the text is no change.
 pub fn load<'s>(source: &'s str, file: &str) -> Result<Spec<'s>, Error> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    check_characters(source, file)?;
     let (raw, model) = parse(source, file)?;
     Ok(Spec { file: file.to_owned(), source, raw, model, lines: Locator::new(source) })
+}
+
+/// Spec bytes as text: a leading UTF-8 BOM is dropped; invalid UTF-8 is a diagnostic at its
+/// line, naming the file by `file` (the label, never the path it was read from).
+pub fn decode<'b>(bytes: &'b [u8], file: &str) -> Result<&'b str, Error> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+        let byte = bytes[e.valid_up_to()];
+        Error::Spec(vec![Diagnostic {
+            file: file.to_owned(),
+            pointer: String::new(),
+            line: Some(line),
+            message: format!("invalid UTF-8 (byte 0x{byte:02x} at column {column}): the spec must be saved as UTF-8"),
+        }])
+    })
+}
+
+/// Characters YAML does not allow anywhere (C0 controls other than tab, LF and CR; DEL; C1
+/// controls other than NEL; U+FFFE/U+FFFF), reported at their line before the YAML parser
+/// reports them by byte offset.
+fn check_characters(source: &str, file: &str) -> Result<(), Error> {
+    let allowed =
+        |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{85}') || !(c.is_control() || c == '\u{fffe}' || c == '\u{ffff}');
+    let mut diags = Vec::new();
+    for (i, line) in source.split('\n').enumerate() {
+        if let Some((col, c)) = line.chars().enumerate().find(|&(_, c)| !allowed(c)) {
+            diags.push(Diagnostic {
+                file: file.to_owned(),
+                pointer: String::new(),
+                line: Some(i + 1),
+                message: format!(
+                    "control character U+{:04X} at column {} is not allowed in YAML: remove it, or write it \
+                     as an escape in a double-quoted string",
+                    c as u32,
+                    col + 1
+                ),
+            });
+        }
+    }
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Spec(diags))
+    }
 }
 
 /// Parses spec text once into plain YAML (kept for the checks the typed model cannot make) and

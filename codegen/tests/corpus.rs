@@ -49,6 +49,12 @@ const CASES: &[Case] = &[
         ],
     ),
     (
+        "control_character",
+        &[
+            ("", 4, "control character U+0007 at column 21 is not allowed in YAML: remove it, or write it as an escape in a double-quoted string"),
+        ],
+    ),
+    (
         "discriminator",
         &[
             ("/components/schemas/Thing/discriminator", 42, "`discriminator` (polymorphism) is not supported: model the variants as one object with optional properties"),

@@ -2,9 +2,9 @@
 //! every YAML mapping (paths, components, schema keywords, responses, media types, extensions...)
 //! and reformatting the file changes nothing.
 //!
-//! The one mapping whose order is meaningful is `properties`: it is the order of the Rust fields
-//! and of the arguments of `new`, as written in the spec (like the order of `parameters`, which
-//! is a list anyway). It is kept.
+//! The one mapping whose order shows in the text is `properties`: it is the order of the Rust
+//! fields and of the docs, so it is kept here. It is not API: `new` takes its arguments in
+//! `parameters` then `required` order (lists), see `key_order.rs`.
 
 use std::path::Path;
 

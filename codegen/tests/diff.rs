@@ -308,43 +308,21 @@ fn invalid_specs_are_errors_with_file_pointer_and_line() {
 
 // ---- reformatting is no change ------------------------------------------------------------------
 
-/// Reverses the key order of every mapping and of `required` lists. Children of `properties`
-/// are the one exception: their relative order is semantic for this generator when they are
-/// required (it is the order of the arguments of `new`, see the `reordered` fixture), so
-/// optional properties are moved (reversed, in front) and required ones keep their order.
-fn reorder(v: &mut serde_yaml::Value, key: &str, required: &[String]) {
+/// Reverses the key order of every mapping, `properties` included, and keeps every list: the
+/// order of a `required` list is semantic (it is the order of the arguments of `new`, see the
+/// `reordered` fixture), map key order never is.
+fn reorder(v: &mut serde_yaml::Value) {
     use serde_yaml::Value;
     match v {
         Value::Mapping(m) => {
-            let req: Vec<String> = m
-                .get("required")
-                .and_then(Value::as_sequence)
-                .map(|s| s.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-                .unwrap_or_default();
             let mut entries: Vec<(Value, Value)> = std::mem::take(m).into_iter().collect();
-            if key == "properties" {
-                let is_req = |k: &Value| k.as_str().is_some_and(|k| required.iter().any(|r| r == k));
-                let (mut opt, reqd): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(k, _)| !is_req(k));
-                opt.reverse();
-                entries = opt.into_iter().chain(reqd).collect();
-            } else {
-                entries.reverse();
-            }
+            entries.reverse();
             for (k, mut child) in entries {
-                let name = k.as_str().unwrap_or_default().to_owned();
-                // `properties` sees the `required` list of the schema that holds both.
-                reorder(&mut child, &name, &req);
+                reorder(&mut child);
                 m.insert(k, child);
             }
         }
-        Value::Sequence(s) => {
-            if key == "required" {
-                s.reverse();
-            }
-            for child in s {
-                reorder(child, "", &[]);
-            }
-        }
+        Value::Sequence(s) => s.iter_mut().for_each(reorder),
         _ => {}
     }
 }
@@ -354,7 +332,7 @@ fn reformatted_spec_is_no_change() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/ctimage.yaml");
     let source = std::fs::read_to_string(path).unwrap();
     let mut value: serde_yaml::Value = serde_yaml::from_str(&source).unwrap();
-    reorder(&mut value, "", &[]);
+    reorder(&mut value);
     // Flow style with every string quoted (JSON is YAML), and serde_yaml's own block style.
     let as_json = serde_json::to_string_pretty(&value).unwrap();
     let as_yaml = serde_yaml::to_string(&value).unwrap();

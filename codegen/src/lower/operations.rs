@@ -474,6 +474,7 @@ impl<'a> Lowerer<'a> {
             return;
         };
         self.check_required(&shape);
+        let start = fields.len();
         for prop in &shape.props {
             let hint = format!("{}{}", prop.owner, pascal(&prop.name).unwrap_or_default());
             let Some(l) = self.lower_schema(prop.schema, &prop.pointer, &hint) else {
@@ -492,6 +493,7 @@ impl<'a> Lowerer<'a> {
                 fields.push(f);
             }
         }
+        super::structs::order_by_required(&mut fields[start..], &shape.required);
     }
 
     /// The output type: the payload of the enveloped success response.

@@ -191,6 +191,7 @@ impl<'a> Lowerer<'a> {
                 docs,
             });
         }
+        order_by_required(&mut fields, &shape.required);
         let docs = self.type_docs(schema);
         self.register(TypeDef {
             name: name.to_owned(),
@@ -245,5 +246,18 @@ impl<'a> Lowerer<'a> {
             docs.push("**Deprecated.**".to_owned());
         }
         docs
+    }
+}
+
+/// Puts the required fields (the arguments of `new`) in the order of the `required` list,
+/// leaving optional fields where `properties` put them: the generated API must not depend on
+/// map key order, and `required` is a list.
+pub(super) fn order_by_required(fields: &mut [Field], required: &[(String, String)]) {
+    let rank = |f: &Field| required.iter().position(|(r, _)| *r == f.wire_name).unwrap_or(usize::MAX);
+    let slots: Vec<usize> = (0..fields.len()).filter(|&i| fields[i].required).collect();
+    let mut ordered: Vec<Field> = slots.iter().map(|&i| fields[i].clone()).collect();
+    ordered.sort_by_key(|f| rank(f));
+    for (slot, f) in slots.into_iter().zip(ordered) {
+        fields[slot] = f;
     }
 }
