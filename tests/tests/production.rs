@@ -7,6 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use ctyun_image::clock::Clock;
 use ctyun_image::operations::ListImagesRequest;
+use ctyun_image::reqwest::Proxy;
 use ctyun_image::{Client, ClientBuilder, Credentials, RetryConfig};
 use ctyun_image_tests::{FakeConfig, FakeServer, FaultRule};
 use tracing_subscriber::util::SubscriberInitExt as _;
@@ -171,4 +172,29 @@ fn adaptive_rate_limiter_spaces_attempts_after_429() {
     rt.block_on(c.list_images(ListImagesRequest::new())).unwrap();
     assert!(t0.elapsed() >= Duration::from_millis(500), "{:?}", t0.elapsed());
     assert_eq!(s.requests_by(ak).len(), 4);
+}
+
+#[test]
+fn proxy_setting_sends_every_request_through_the_proxy() {
+    let rt = rt();
+    let server = start(&rt, "ak-proxy");
+    // Nothing listens at the endpoint itself: only a proxy can answer. The fake plays the
+    // proxy, serving the absolute-form requests (`GET http://127.0.0.1:1/v4/...`) a client sends
+    // to an HTTP proxy.
+    let endpoint = "http://127.0.0.1:1";
+    let via = client(&server, "ak-proxy")
+        .endpoint(endpoint)
+        .retry(RetryConfig::disabled())
+        .proxy(Proxy::http(server.url()).unwrap())
+        .build()
+        .unwrap();
+    let page = rt.block_on(via.list_images(ListImagesRequest::new())).expect("answered through the proxy");
+    assert!(page.images.is_some());
+    assert_eq!(server.requests_by("ak-proxy").len(), 1, "the proxy (the fake) saw the request");
+    // `no_proxy()`: the request goes straight to the endpoint, where nothing listens.
+    let direct =
+        client(&server, "ak-proxy").endpoint(endpoint).retry(RetryConfig::disabled()).no_proxy().build().unwrap();
+    let e = rt.block_on(direct.list_images(ListImagesRequest::new())).unwrap_err();
+    assert!(matches!(e, ctyun_image::Error::Transport(_)), "{e:?}");
+    assert_eq!(server.requests_by("ak-proxy").len(), 1, "no request reached the proxy");
 }
