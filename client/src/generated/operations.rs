@@ -11,12 +11,12 @@
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AcceptSharedImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the shared image (status `waiting` or `rejected`).
+    /// ID of the image shared with this account; its share must be `waiting` or `rejected`.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
@@ -32,7 +32,7 @@ impl AcceptSharedImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -70,17 +70,17 @@ impl crate::runtime::Operation for AcceptSharedImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CopyImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the `active` private image to copy.
+    /// ID of the private image to copy; it must be `active`.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
     pub image_id: String,
-    /// Name of the copy.
+    /// Name of the copy: 2–32 characters of letters, digits and `-`, starting with a letter and not ending with `-`; unique among the account's private images.
     ///
     /// Length 2–32 characters.
     ///
@@ -89,24 +89,24 @@ pub struct CopyImageRequest {
     /// Wire name `imageName` (body); required.
     #[serde(rename = "imageName")]
     pub image_name: String,
-    /// KMS key ID to encrypt the copy with; the default key when left out.
+    /// ID of the KMS key to encrypt the copy with; the account's default key when left out.
     ///
     /// Wire name `cmkID` (body).
     #[serde(rename = "cmkID", skip_serializing_if = "Option::is_none")]
     pub cmk_id: Option<String>,
-    /// Description, 1–128 characters, no leading or trailing space.
+    /// Description of the image, 1–128 characters with no leading or trailing space.
     ///
     /// Length 1–128 characters.
     ///
     /// Wire name `description` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Labels of the copy (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Labels to bind to the copy: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     ///
     /// Wire name `labels` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::model::Label>>,
-    /// Enterprise project of the copy (`0` = default project).
+    /// Enterprise project of the copy; `0` (CTyun's default) is the default project.
     ///
     /// Default: `0`.
     ///
@@ -129,31 +129,31 @@ impl CopyImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `cmkID`: KMS key ID to encrypt the copy with; the default key when left out.
+    /// Sets `cmkID`: ID of the KMS key to encrypt the copy with; the account's default key when left out.
     pub fn cmk_id(mut self, value: impl Into<String>) -> Self {
         self.cmk_id = Some(value.into());
         self
     }
 
-    /// Sets `description`: Description, 1–128 characters, no leading or trailing space.
+    /// Sets `description`: Description of the image, 1–128 characters with no leading or trailing space.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `labels`: Labels of the copy (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Sets `labels`: Labels to bind to the copy: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     pub fn labels(mut self, value: Vec<super::model::Label>) -> Self {
         self.labels = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project of the copy (`0` = default project).
+    /// Sets `projectID`: Enterprise project of the copy; `0` (CTyun's default) is the default project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -192,22 +192,22 @@ impl crate::runtime::Operation for CopyImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CopyImageAcrossRegionsRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// Destination region ID, one of `listSupportedDestinationRegions`.
+    /// ID of the region to copy the image to, one of those `listSupportedDestinationRegions` returns.
     ///
     /// Wire name `destinationRegionID` (body); required.
     #[serde(rename = "destinationRegionID")]
     pub destination_region_id: String,
-    /// ID of the `active` private image to copy.
+    /// ID of the private image to copy; it must be `active`.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
     pub image_id: String,
-    /// Name of the copy; unique among the account's private images in the destination region.
+    /// Name of the copy: 2–32 characters of letters, digits and `-`, starting with a letter and not ending with `-`; unique among the account's private images in the destination region.
     ///
     /// Length 2–32 characters.
     ///
@@ -216,21 +216,21 @@ pub struct CopyImageAcrossRegionsRequest {
     /// Wire name `imageName` (body); required.
     #[serde(rename = "imageName")]
     pub image_name: String,
-    /// Description, 1–128 characters, no leading or trailing space.
+    /// Description of the image, 1–128 characters with no leading or trailing space.
     ///
     /// Length 1–128 characters.
     ///
     /// Wire name `description` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Labels of the copy (at most 10; keys unique; key and value 1–32 characters here).
+    /// Labels to bind to the copy: at most 10, keys unique, key and value 1–32 characters here.
     ///
     /// At most 10 items.
     ///
     /// Wire name `labels` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::model::Label>>,
-    /// Enterprise project of the copy (`0` = default project).
+    /// Enterprise project of the copy; `0` (CTyun's default) is the default project.
     ///
     /// Default: `0`.
     ///
@@ -257,25 +257,25 @@ impl CopyImageAcrossRegionsRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `description`: Description, 1–128 characters, no leading or trailing space.
+    /// Sets `description`: Description of the image, 1–128 characters with no leading or trailing space.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `labels`: Labels of the copy (at most 10; keys unique; key and value 1–32 characters here).
+    /// Sets `labels`: Labels to bind to the copy: at most 10, keys unique, key and value 1–32 characters here.
     pub fn labels(mut self, value: Vec<super::model::Label>) -> Self {
         self.labels = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project of the copy (`0` = default project).
+    /// Sets `projectID`: Enterprise project of the copy; `0` (CTyun's default) is the default project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -314,12 +314,12 @@ impl crate::runtime::Operation for CopyImageAcrossRegionsRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the cloud server (ECS) whose system disk is captured.
+    /// ID of the cloud server (ECS) whose system disk is captured; it must be `stopped` (or `running` in regions supporting live capture).
     ///
     /// Wire name `instanceID` (body); required.
     #[serde(rename = "instanceID")]
@@ -333,14 +333,14 @@ pub struct CreateImageRequest {
     /// Wire name `imageName` (body); required.
     #[serde(rename = "imageName")]
     pub image_name: String,
-    /// Description, 1–128 characters, no leading or trailing space.
+    /// Description of the image, 1–128 characters with no leading or trailing space.
     ///
     /// Length 1–128 characters.
     ///
     /// Wire name `description` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Enable the image integrity check (only in regions with the feature).
+    /// Whether to enable the image integrity check on the new image (default false); only in regions with the feature.
     ///
     /// Default: `false`.
     ///
@@ -350,26 +350,26 @@ pub struct CreateImageRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_image_integrity_check: Option<bool>,
-    /// Labels to bind (normally ≤ 50, quota dependent; keys unique).
+    /// Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     ///
     /// Wire name `labels` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::model::Label>>,
-    /// RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. Maximum must be ≥ minimum.
+    /// Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. `maximumRAM` must be ≥ `minimumRAM`; only for system-disk images, in regions supporting it.
     ///
     /// Default: `0`.
     ///
     /// Wire name `maximumRAM` (body).
     #[serde(rename = "maximumRAM", skip_serializing_if = "Option::is_none")]
     pub maximum_ram: Option<super::model::RamLimit>,
-    /// RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. Maximum must be ≥ minimum.
+    /// Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. `maximumRAM` must be ≥ `minimumRAM`; only for system-disk images, in regions supporting it.
     ///
     /// Default: `0`.
     ///
     /// Wire name `minimumRAM` (body).
     #[serde(rename = "minimumRAM", skip_serializing_if = "Option::is_none")]
     pub minimum_ram: Option<super::model::RamLimit>,
-    /// Enterprise project ID (`0` = default project).
+    /// Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     ///
     /// Default: `0`.
     ///
@@ -394,43 +394,43 @@ impl CreateImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `description`: Description, 1–128 characters, no leading or trailing space.
+    /// Sets `description`: Description of the image, 1–128 characters with no leading or trailing space.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `enableImageIntegrityCheck`: Enable the image integrity check (only in regions with the feature).
+    /// Sets `enableImageIntegrityCheck`: Whether to enable the image integrity check on the new image (default false); only in regions with the feature.
     pub fn enable_image_integrity_check(mut self, value: bool) -> Self {
         self.enable_image_integrity_check = Some(value);
         self
     }
 
-    /// Sets `labels`: Labels to bind (normally ≤ 50, quota dependent; keys unique).
+    /// Sets `labels`: Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     pub fn labels(mut self, value: Vec<super::model::Label>) -> Self {
         self.labels = Some(value);
         self
     }
 
-    /// Sets `maximumRAM`: RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
+    /// Sets `maximumRAM`: Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
     pub fn maximum_ram(mut self, value: super::model::RamLimit) -> Self {
         self.maximum_ram = Some(value);
         self
     }
 
-    /// Sets `minimumRAM`: RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
+    /// Sets `minimumRAM`: Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
     pub fn minimum_ram(mut self, value: super::model::RamLimit) -> Self {
         self.minimum_ram = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project ID (`0` = default project).
+    /// Sets `projectID`: Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -469,12 +469,12 @@ impl crate::runtime::Operation for CreateImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageFromDataDiskRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the cloud server (ECS) the data disk is attached to.
+    /// ID of the cloud server (ECS) the data disk is attached to; it must be `stopped` (or `running` in regions supporting live capture).
     ///
     /// Wire name `instanceID` (body); required.
     #[serde(rename = "instanceID")]
@@ -493,14 +493,14 @@ pub struct CreateImageFromDataDiskRequest {
     /// Wire name `imageName` (body); required.
     #[serde(rename = "imageName")]
     pub image_name: String,
-    /// Description, 1–128 characters, no leading or trailing space.
+    /// Description of the image, 1–128 characters with no leading or trailing space.
     ///
     /// Length 1–128 characters.
     ///
     /// Wire name `description` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Enable the image integrity check (only in regions with the feature).
+    /// Whether to enable the image integrity check on the new image (default false); only in regions with the feature.
     ///
     /// Default: `false`.
     ///
@@ -510,12 +510,12 @@ pub struct CreateImageFromDataDiskRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_image_integrity_check: Option<bool>,
-    /// Labels to bind (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     ///
     /// Wire name `labels` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::model::Label>>,
-    /// Enterprise project ID (`0` = default project).
+    /// Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     ///
     /// Default: `0`.
     ///
@@ -543,31 +543,31 @@ impl CreateImageFromDataDiskRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `description`: Description, 1–128 characters, no leading or trailing space.
+    /// Sets `description`: Description of the image, 1–128 characters with no leading or trailing space.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `enableImageIntegrityCheck`: Enable the image integrity check (only in regions with the feature).
+    /// Sets `enableImageIntegrityCheck`: Whether to enable the image integrity check on the new image (default false); only in regions with the feature.
     pub fn enable_image_integrity_check(mut self, value: bool) -> Self {
         self.enable_image_integrity_check = Some(value);
         self
     }
 
-    /// Sets `labels`: Labels to bind (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Sets `labels`: Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     pub fn labels(mut self, value: Vec<super::model::Label>) -> Self {
         self.labels = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project ID (`0` = default project).
+    /// Sets `projectID`: Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -607,12 +607,12 @@ impl crate::runtime::Operation for CreateImageFromDataDiskRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageFromEcsRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the cloud server (ECS) to capture with all its disks.
+    /// ID of the cloud server (ECS) to capture with all its disks; `running` or `stopped`, with at least one data disk, not created from an ISO.
     ///
     /// Wire name `instanceID` (body); required.
     #[serde(rename = "instanceID")]
@@ -626,19 +626,19 @@ pub struct CreateImageFromEcsRequest {
     /// Wire name `imageName` (body); required.
     #[serde(rename = "imageName")]
     pub image_name: String,
-    /// Description, 1–128 characters, no leading or trailing space.
+    /// Description of the image, 1–128 characters with no leading or trailing space.
     ///
     /// Length 1–128 characters.
     ///
     /// Wire name `description` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Labels to bind (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     ///
     /// Wire name `labels` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::model::Label>>,
-    /// Enterprise project ID (`0` = default project).
+    /// Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     ///
     /// Default: `0`.
     ///
@@ -666,25 +666,25 @@ impl CreateImageFromEcsRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `description`: Description, 1–128 characters, no leading or trailing space.
+    /// Sets `description`: Description of the image, 1–128 characters with no leading or trailing space.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `labels`: Labels to bind (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Sets `labels`: Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     pub fn labels(mut self, value: Vec<super::model::Label>) -> Self {
         self.labels = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project ID (`0` = default project).
+    /// Sets `projectID`: Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -729,12 +729,12 @@ impl crate::runtime::Operation for CreateImageFromEcsRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageFromEcsSnapshotRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the ECS snapshot (status `available`).
+    /// ID of the cloud-server (ECS) snapshot to capture; it and its system-disk snapshot must be `available` and unencrypted.
     ///
     /// Wire name `snapshotID` (body); required.
     #[serde(rename = "snapshotID")]
@@ -748,14 +748,14 @@ pub struct CreateImageFromEcsSnapshotRequest {
     /// Wire name `imageName` (body); required.
     #[serde(rename = "imageName")]
     pub image_name: String,
-    /// Description, 1–128 characters, no leading or trailing space.
+    /// Description of the image, 1–128 characters with no leading or trailing space.
     ///
     /// Length 1–128 characters.
     ///
     /// Wire name `description` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Enable the image integrity check (only in regions with the feature).
+    /// Whether to enable the image integrity check on the new image (default false); only in regions with the feature.
     ///
     /// Default: `false`.
     ///
@@ -765,26 +765,26 @@ pub struct CreateImageFromEcsSnapshotRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_image_integrity_check: Option<bool>,
-    /// Labels to bind (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     ///
     /// Wire name `labels` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::model::Label>>,
-    /// RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. Maximum must be ≥ minimum.
+    /// Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. `maximumRAM` must be ≥ `minimumRAM`; only for system-disk images, in regions supporting it.
     ///
     /// Default: `0`.
     ///
     /// Wire name `maximumRAM` (body).
     #[serde(rename = "maximumRAM", skip_serializing_if = "Option::is_none")]
     pub maximum_ram: Option<super::model::RamLimit>,
-    /// RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. Maximum must be ≥ minimum.
+    /// Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. `maximumRAM` must be ≥ `minimumRAM`; only for system-disk images, in regions supporting it.
     ///
     /// Default: `0`.
     ///
     /// Wire name `minimumRAM` (body).
     #[serde(rename = "minimumRAM", skip_serializing_if = "Option::is_none")]
     pub minimum_ram: Option<super::model::RamLimit>,
-    /// Enterprise project ID (`0` = default project).
+    /// Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     ///
     /// Default: `0`.
     ///
@@ -809,43 +809,43 @@ impl CreateImageFromEcsSnapshotRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `description`: Description, 1–128 characters, no leading or trailing space.
+    /// Sets `description`: Description of the image, 1–128 characters with no leading or trailing space.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `enableImageIntegrityCheck`: Enable the image integrity check (only in regions with the feature).
+    /// Sets `enableImageIntegrityCheck`: Whether to enable the image integrity check on the new image (default false); only in regions with the feature.
     pub fn enable_image_integrity_check(mut self, value: bool) -> Self {
         self.enable_image_integrity_check = Some(value);
         self
     }
 
-    /// Sets `labels`: Labels to bind (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Sets `labels`: Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     pub fn labels(mut self, value: Vec<super::model::Label>) -> Self {
         self.labels = Some(value);
         self
     }
 
-    /// Sets `maximumRAM`: RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
+    /// Sets `maximumRAM`: Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
     pub fn maximum_ram(mut self, value: super::model::RamLimit) -> Self {
         self.maximum_ram = Some(value);
         self
     }
 
-    /// Sets `minimumRAM`: RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
+    /// Sets `minimumRAM`: Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
     pub fn minimum_ram(mut self, value: super::model::RamLimit) -> Self {
         self.minimum_ram = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project ID (`0` = default project).
+    /// Sets `projectID`: Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -884,17 +884,17 @@ impl crate::runtime::Operation for CreateImageFromEcsSnapshotRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageFromSharedImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the shared (source) image.
+    /// ID of the image shared with this account that is copied.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
     pub image_id: String,
-    /// Name of the new private image.
+    /// Name of the new private image: 2–32 characters of letters, digits and `-`, starting with a letter and not ending with `-`; unique among the account's private images.
     ///
     /// Length 2–32 characters.
     ///
@@ -903,21 +903,21 @@ pub struct CreateImageFromSharedImageRequest {
     /// Wire name `imageName` (body); required.
     #[serde(rename = "imageName")]
     pub image_name: String,
-    /// Description, 1–128 characters, no leading or trailing space.
+    /// Description of the image, 1–128 characters with no leading or trailing space.
     ///
     /// Length 1–128 characters.
     ///
     /// Wire name `description` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Labels of the new image (at most 10; keys unique; key and value 1–128 characters).
+    /// Labels to bind to the new image: at most 10, keys unique, key and value 1–128 characters.
     ///
     /// At most 10 items.
     ///
     /// Wire name `labels` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::model::Label>>,
-    /// Enterprise project ID (`0` = default project).
+    /// Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     ///
     /// Default: `0`.
     ///
@@ -939,25 +939,25 @@ impl CreateImageFromSharedImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `description`: Description, 1–128 characters, no leading or trailing space.
+    /// Sets `description`: Description of the image, 1–128 characters with no leading or trailing space.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `labels`: Labels of the new image (at most 10; keys unique; key and value 1–128 characters).
+    /// Sets `labels`: Labels to bind to the new image: at most 10, keys unique, key and value 1–128 characters.
     pub fn labels(mut self, value: Vec<super::model::Label>) -> Self {
         self.labels = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project ID (`0` = default project).
+    /// Sets `projectID`: Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -1001,12 +1001,12 @@ impl crate::runtime::Operation for CreateImageFromSharedImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeactivateImageRequest {
-    /// ID of the private image to deprecate.
+    /// ID of the private image to deprecate: `active`, shared with nobody, not an `iso_image`.
     ///
     /// Wire name `imageID` (query); required.
     #[serde(skip)]
     pub image_id: String,
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
@@ -1022,7 +1022,7 @@ impl DeactivateImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -1063,12 +1063,12 @@ impl crate::runtime::Operation for DeactivateImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the private image to delete.
+    /// ID of the private image to delete; it must have no `accepted` share.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
@@ -1084,7 +1084,7 @@ impl DeleteImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -1127,12 +1127,12 @@ impl crate::runtime::Operation for DeleteImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteImportTaskRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
     pub region_id: Option<String>,
-    /// Import task ID (in regions that are not multi-AZ, the `taskID` field of the image's detail).
+    /// ID of the import task to delete (in regions that are not multi-AZ, the `taskID` field of the image's detail); its image must be in status `error`.
     ///
     /// Wire name `taskID` (query); required.
     #[serde(skip)]
@@ -1148,7 +1148,7 @@ impl DeleteImportTaskRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -1189,17 +1189,17 @@ impl crate::runtime::Operation for DeleteImportTaskRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ExportImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the `active` private image to export.
+    /// ID of the private image to export: `active`, a system-disk or `data_disk_image` image, not already being exported.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
     pub image_id: String,
-    /// Name of the account's ZOS bucket (storage class STANDARD).
+    /// Name of the account's own ZOS object-storage bucket to export into (storage class STANDARD).
     ///
     /// Wire name `bucket` (body); required.
     pub bucket: String,
@@ -1211,7 +1211,7 @@ pub struct ExportImageRequest {
     ///
     /// Wire name `filename` (body); required.
     pub filename: String,
-    /// File format (`raw`, `qcow2`, `vhd`, `vmdk`); `vhd` and `vmdk` fall back to `raw` where unsupported.
+    /// Format of the exported file: `raw` (CTyun's default), `qcow2`, `vhd` or `vmdk`; `vhd` and `vmdk` fall back to `raw` where unsupported.
     ///
     /// Default: `raw`.
     ///
@@ -1236,13 +1236,13 @@ impl ExportImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `imageFileFormat`: File format (`raw`, `qcow2`, `vhd`, `vmdk`); `vhd` and `vmdk` fall back to `raw` where unsupported.
+    /// Sets `imageFileFormat`: Format of the exported file: `raw` (CTyun's default), `qcow2`, `vhd` or `vmdk`; `vhd` and `vmdk` fall back to `raw` where unsupported.
     pub fn image_file_format(mut self, value: super::model::DiskFormat) -> Self {
         self.image_file_format = Some(value);
         self
@@ -1279,12 +1279,12 @@ impl crate::runtime::Operation for ExportImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
     pub region_id: Option<String>,
-    /// Image ID.
+    /// ID of the image to read (a UUID).
     ///
     /// Wire name `imageID` (query); required.
     #[serde(skip)]
@@ -1312,7 +1312,7 @@ impl GetImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -1361,7 +1361,7 @@ impl crate::runtime::Operation for GetImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImportImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -1384,7 +1384,7 @@ pub struct ImportImageRequest {
     /// Wire name `imageProperties` (body); required.
     #[serde(rename = "imageProperties")]
     pub image_properties: super::model::ImageProperties,
-    /// Enable the image integrity check (only in regions with the feature).
+    /// Whether to enable the image integrity check on the new image (default false); only in regions with the feature.
     ///
     /// Default: `false`.
     ///
@@ -1394,12 +1394,12 @@ pub struct ImportImageRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_image_integrity_check: Option<bool>,
-    /// Labels to bind (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters). In regions that are not multi-AZ, only where the region supports labels on import.
+    /// Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters. In regions that are not multi-AZ, only where the region supports labels on import.
     ///
     /// Wire name `labels` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::model::Label>>,
-    /// Enterprise project ID (`0` = default project).
+    /// Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     ///
     /// Default: `0`.
     ///
@@ -1424,25 +1424,25 @@ impl ImportImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `enableImageIntegrityCheck`: Enable the image integrity check (only in regions with the feature).
+    /// Sets `enableImageIntegrityCheck`: Whether to enable the image integrity check on the new image (default false); only in regions with the feature.
     pub fn enable_image_integrity_check(mut self, value: bool) -> Self {
         self.enable_image_integrity_check = Some(value);
         self
     }
 
-    /// Sets `labels`: Labels to bind (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Sets `labels`: Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     pub fn labels(mut self, value: Vec<super::model::Label>) -> Self {
         self.labels = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project ID (`0` = default project).
+    /// Sets `projectID`: Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -1482,17 +1482,17 @@ impl crate::runtime::Operation for ImportImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImageSharesRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
     pub region_id: Option<String>,
-    /// ID of the private image.
+    /// ID of the private image whose records are listed.
     ///
     /// Wire name `imageID` (query); required.
     #[serde(skip)]
     pub image_id: String,
-    /// Page number, from 1. Default 1.
+    /// Number of the page to return, counted from 1; CTyun's default is 1.
     ///
     /// Minimum 1.
     ///
@@ -1501,7 +1501,7 @@ pub struct ListImageSharesRequest {
     /// Wire name `pageNo` (query).
     #[serde(skip)]
     pub page_no: Option<i32>,
-    /// Page size, 1–50. Default 10.
+    /// Number of records per page, 1–50; CTyun's default is 10.
     ///
     /// Range 1–50.
     ///
@@ -1523,19 +1523,19 @@ impl ListImageSharesRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `pageNo`: Page number, from 1.
+    /// Sets `pageNo`: Number of the page to return, counted from 1; CTyun's default is 1.
     pub fn page_no(mut self, value: i32) -> Self {
         self.page_no = Some(value);
         self
     }
 
-    /// Sets `pageSize`: Page size, 1–50.
+    /// Sets `pageSize`: Number of records per page, 1–50; CTyun's default is 10.
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -1613,27 +1613,27 @@ impl crate::runtime::Operation for ListImageSharesRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImageTasksRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the private image.
+    /// ID of the private image whose records are listed.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
     pub image_id: String,
-    /// Only tasks of this kind (`export`, `import`).
+    /// Only tasks of this kind, `export` or `import`; both when left out.
     ///
     /// Wire name `action` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<super::model::TaskAction>,
-    /// Only tasks in this status.
+    /// Only tasks in this status (e.g. `exporting`); every status when left out.
     ///
     /// Wire name `taskStatus` (body).
     #[serde(rename = "taskStatus", skip_serializing_if = "Option::is_none")]
     pub task_status: Option<super::model::TaskStatus>,
-    /// Page number, from 1. Default 1.
+    /// Number of the page to return, counted from 1; CTyun's default is 1.
     ///
     /// Minimum 1.
     ///
@@ -1642,7 +1642,7 @@ pub struct ListImageTasksRequest {
     /// Wire name `pageNo` (body).
     #[serde(rename = "pageNo", skip_serializing_if = "Option::is_none")]
     pub page_no: Option<i32>,
-    /// Page size, 1–50. Default 10.
+    /// Number of records per page, 1–50; CTyun's default is 10.
     ///
     /// Range 1–50.
     ///
@@ -1666,31 +1666,31 @@ impl ListImageTasksRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `action`: Only tasks of this kind (`export`, `import`).
+    /// Sets `action`: Only tasks of this kind, `export` or `import`; both when left out.
     pub fn action(mut self, value: super::model::TaskAction) -> Self {
         self.action = Some(value);
         self
     }
 
-    /// Sets `taskStatus`: Only tasks in this status.
+    /// Sets `taskStatus`: Only tasks in this status (e.g. `exporting`); every status when left out.
     pub fn task_status(mut self, value: super::model::TaskStatus) -> Self {
         self.task_status = Some(value);
         self
     }
 
-    /// Sets `pageNo`: Page number, from 1.
+    /// Sets `pageNo`: Number of the page to return, counted from 1; CTyun's default is 1.
     pub fn page_no(mut self, value: i32) -> Self {
         self.page_no = Some(value);
         self
     }
 
-    /// Sets `pageSize`: Page size, 1–50.
+    /// Sets `pageSize`: Number of records per page, 1–50; CTyun's default is 10.
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -1763,12 +1763,12 @@ impl crate::runtime::Operation for ListImageTasksRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImagesRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
     pub region_id: Option<String>,
-    /// Availability zone; only for bare-metal images in multi-AZ regions.
+    /// Availability zone to list bare-metal images of (e.g. `cn-huadong1-jsnj1A-public-ctcloud`); only for bare-metal images in multi-AZ regions.
     ///
     /// Wire name `azName` (query).
     #[serde(skip)]
@@ -1778,12 +1778,12 @@ pub struct ListImagesRequest {
     /// Wire name `cwaiType` (query).
     #[serde(skip)]
     pub cwai_type: Option<String>,
-    /// ECS flavor (e.g. `s7.small.1`) to filter compatible images.
+    /// ECS flavor name (e.g. `s7.small.1`, `lite1.fix.small.1`); only images compatible with that flavor are listed.
     ///
     /// Wire name `flavorName` (query).
     #[serde(skip)]
     pub flavor_name: Option<String>,
-    /// Image name filter; only with `imageVisibilityCode=0`.
+    /// Image name to filter private images by; only with `imageVisibilityCode=0`.
     ///
     /// Wire name `imageName` (query).
     #[serde(skip)]
@@ -1803,24 +1803,24 @@ pub struct ListImagesRequest {
     /// Wire name `imageSubcategory` (query).
     #[serde(skip)]
     pub image_subcategory: Option<String>,
-    /// Image type filter (`data_disk_image`, `others`); only with `imageVisibilityCode=0`.
+    /// Image type to filter private images by: `data_disk_image` or `others` (every other type); only with `imageVisibilityCode=0`.
     ///
     /// Wire name `imageType` (query).
     #[serde(skip)]
     pub image_type: Option<ImageTypeFilter>,
-    /// Which images to list. Default 1 (public).
+    /// Which class of images to list: `0` private, `1` public (CTyun's default), `2` shared with this account, `3` security product, `4` curated, `5` application, `6` marketplace (the meanings of 3, 4 and 6 come from older SDK comments and a third-party note).
     ///
     /// **Unverified:** the doc lists `6` without a meaning (marketplace per a third-party note only); `3` and `4` are named only in the older SDK's comments, and the older provider maps `4` to application images.
     ///
     /// Wire name `imageVisibilityCode` (query).
     #[serde(skip)]
     pub image_visibility_code: Option<super::model::ImageVisibilityCode>,
-    /// OS type filter; ignored with `imageVisibilityCode=2`.
+    /// Operating-system family to filter by: `1` Linux, `2` Windows; ignored with `imageVisibilityCode=2`.
     ///
     /// Wire name `osTypeCode` (query).
     #[serde(skip)]
     pub os_type_code: Option<OsTypeCode>,
-    /// Page number, from 1. Default 1.
+    /// Number of the page to return, counted from 1; CTyun's default is 1.
     ///
     /// Minimum 1.
     ///
@@ -1829,7 +1829,7 @@ pub struct ListImagesRequest {
     /// Wire name `pageNo` (query).
     #[serde(skip)]
     pub page_no: Option<i32>,
-    /// Page size, 1–200 (older doc revisions say 50). Default 10.
+    /// Number of images per page, 1–200 (older doc revisions say at most 50); CTyun's default is 10.
     ///
     /// Range 1–200.
     ///
@@ -1838,12 +1838,12 @@ pub struct ListImagesRequest {
     /// Wire name `pageSize` (query).
     #[serde(skip)]
     pub page_size: Option<i32>,
-    /// Enterprise project ID; only with `imageVisibilityCode=0`.
+    /// Enterprise project ID to filter private images by (`0` = default project); only with `imageVisibilityCode=0`.
     ///
     /// Wire name `projectID` (query).
     #[serde(skip)]
     pub project_id: Option<String>,
-    /// Free-text search.
+    /// Free-text search term to filter the images by; which fields it matches is not documented.
     ///
     /// Wire name `queryContent` (query).
     #[serde(skip)]
@@ -1872,13 +1872,13 @@ impl ListImagesRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `azName`: Availability zone; only for bare-metal images in multi-AZ regions.
+    /// Sets `azName`: Availability zone to list bare-metal images of (e.g. `cn-huadong1-jsnj1A-public-ctcloud`); only for bare-metal images in multi-AZ regions.
     pub fn az_name(mut self, value: impl Into<String>) -> Self {
         self.az_name = Some(value.into());
         self
@@ -1890,13 +1890,13 @@ impl ListImagesRequest {
         self
     }
 
-    /// Sets `flavorName`: ECS flavor (e.g. `s7.small.1`) to filter compatible images.
+    /// Sets `flavorName`: ECS flavor name (e.g. `s7.small.1`, `lite1.fix.small.1`); only images compatible with that flavor are listed.
     pub fn flavor_name(mut self, value: impl Into<String>) -> Self {
         self.flavor_name = Some(value.into());
         self
     }
 
-    /// Sets `imageName`: Image name filter; only with `imageVisibilityCode=0`.
+    /// Sets `imageName`: Image name to filter private images by; only with `imageVisibilityCode=0`.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
@@ -1920,13 +1920,13 @@ impl ListImagesRequest {
         self
     }
 
-    /// Sets `imageType`: Image type filter (`data_disk_image`, `others`); only with `imageVisibilityCode=0`.
+    /// Sets `imageType`: Image type to filter private images by: `data_disk_image` or `others` (every other type); only with `imageVisibilityCode=0`.
     pub fn image_type(mut self, value: ImageTypeFilter) -> Self {
         self.image_type = Some(value);
         self
     }
 
-    /// Sets `imageVisibilityCode`: Which images to list.
+    /// Sets `imageVisibilityCode`: Which class of images to list: `0` private, `1` public (CTyun's default), `2` shared with this account, `3` security product, `4` curated, `5` application, `6` marketplace (the meanings of 3, 4 and 6 come from older SDK comments and a third-party note).
     pub fn image_visibility_code(
         mut self,
         value: super::model::ImageVisibilityCode,
@@ -1935,31 +1935,31 @@ impl ListImagesRequest {
         self
     }
 
-    /// Sets `osTypeCode`: OS type filter; ignored with `imageVisibilityCode=2`.
+    /// Sets `osTypeCode`: Operating-system family to filter by: `1` Linux, `2` Windows; ignored with `imageVisibilityCode=2`.
     pub fn os_type_code(mut self, value: OsTypeCode) -> Self {
         self.os_type_code = Some(value);
         self
     }
 
-    /// Sets `pageNo`: Page number, from 1.
+    /// Sets `pageNo`: Number of the page to return, counted from 1; CTyun's default is 1.
     pub fn page_no(mut self, value: i32) -> Self {
         self.page_no = Some(value);
         self
     }
 
-    /// Sets `pageSize`: Page size, 1–200 (older doc revisions say 50).
+    /// Sets `pageSize`: Number of images per page, 1–200 (older doc revisions say at most 50); CTyun's default is 10.
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project ID; only with `imageVisibilityCode=0`.
+    /// Sets `projectID`: Enterprise project ID to filter private images by (`0` = default project); only with `imageVisibilityCode=0`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `queryContent`: Free-text search.
+    /// Sets `queryContent`: Free-text search term to filter the images by; which fields it matches is not documented.
     pub fn query_content(mut self, value: impl Into<String>) -> Self {
         self.query_content = Some(value.into());
         self
@@ -2053,12 +2053,12 @@ impl crate::runtime::Operation for ListImagesRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImportTasksRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
     pub region_id: Option<String>,
-    /// Page number, from 1. Default 1.
+    /// Number of the page to return, counted from 1; CTyun's default is 1.
     ///
     /// Minimum 1.
     ///
@@ -2067,7 +2067,7 @@ pub struct ListImportTasksRequest {
     /// Wire name `pageNo` (query).
     #[serde(skip)]
     pub page_no: Option<i32>,
-    /// Page size, 1–50. Default 10.
+    /// Number of records per page, 1–50; CTyun's default is 10.
     ///
     /// Range 1–50.
     ///
@@ -2088,19 +2088,19 @@ impl ListImportTasksRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `pageNo`: Page number, from 1.
+    /// Sets `pageNo`: Number of the page to return, counted from 1; CTyun's default is 1.
     pub fn page_no(mut self, value: i32) -> Self {
         self.page_no = Some(value);
         self
     }
 
-    /// Sets `pageSize`: Page size, 1–50.
+    /// Sets `pageSize`: Number of records per page, 1–50; CTyun's default is 10.
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -2182,7 +2182,7 @@ impl crate::runtime::Operation for ListImportTasksRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSupportedDestinationRegionsRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
@@ -2195,7 +2195,7 @@ impl ListSupportedDestinationRegionsRequest {
         Self { region_id: None }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2240,17 +2240,17 @@ impl crate::runtime::Operation for ListSupportedDestinationRegionsRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OperateImageTaskRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// Task ID, from `listImageTasks`.
+    /// ID of the task to act on, from `listImageTasks`.
     ///
     /// Wire name `taskID` (body); required.
     #[serde(rename = "taskID")]
     pub task_id: String,
-    /// What to do with an image task.
+    /// What to do with an image task; `cancel` is the only action.
     ///
     /// Wire name `action` (body); required.
     pub action: super::model::TaskOperation,
@@ -2266,7 +2266,7 @@ impl OperateImageTaskRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2310,12 +2310,12 @@ impl crate::runtime::Operation for OperateImageTaskRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReactivateImageRequest {
-    /// ID of the `deactivated` private image.
+    /// ID of the private image to reactivate; it must be `deactivated`.
     ///
     /// Wire name `imageID` (query); required.
     #[serde(skip)]
     pub image_id: String,
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
@@ -2331,7 +2331,7 @@ impl ReactivateImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2371,12 +2371,12 @@ impl crate::runtime::Operation for ReactivateImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RejectSharedImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the shared image (status `accepted`).
+    /// ID of the image shared with this account; its share must be `accepted` and the image not in use.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
@@ -2392,7 +2392,7 @@ impl RejectSharedImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2431,12 +2431,12 @@ impl crate::runtime::Operation for RejectSharedImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ShareImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the private image to share.
+    /// ID of the private image to share: `active`, not an `iso_image` (nor, in regions that are not multi-AZ, a `full_ecs_image`).
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
@@ -2461,7 +2461,7 @@ impl ShareImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2498,12 +2498,12 @@ impl crate::runtime::Operation for ShareImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UnshareImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the shared private image.
+    /// ID of the shared private image whose shares are cancelled.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
@@ -2513,7 +2513,7 @@ pub struct UnshareImageRequest {
     /// Wire name `destinationAccountID` (body).
     #[serde(rename = "destinationAccountID", skip_serializing_if = "Option::is_none")]
     pub destination_account_id: Option<String>,
-    /// True to cancel the share with every recipient.
+    /// True to cancel the share with every recipient, ignoring `destinationAccountID`; default false.
     ///
     /// Default: `false`.
     ///
@@ -2533,7 +2533,7 @@ impl UnshareImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2545,7 +2545,7 @@ impl UnshareImageRequest {
         self
     }
 
-    /// Sets `cancelAllSharedAccount`: True to cancel the share with every recipient.
+    /// Sets `cancelAllSharedAccount`: True to cancel the share with every recipient, ignoring `destinationAccountID`; default false.
     pub fn cancel_all_shared_account(mut self, value: bool) -> Self {
         self.cancel_all_shared_account = Some(value);
         self
@@ -2582,22 +2582,22 @@ impl crate::runtime::Operation for UnshareImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the `active` private image.
+    /// ID of the private image to change; it must be `active`.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
     pub image_id: String,
-    /// New boot mode; only x86_64 system-disk or `full_ecs_image` images, in regions supporting UEFI.
+    /// New boot mode, `bios` or `uefi`; only for x86_64 system-disk or `full_ecs_image` images, in regions supporting UEFI. Unchanged when left out.
     ///
     /// Wire name `bootMode` (body).
     #[serde(rename = "bootMode", skip_serializing_if = "Option::is_none")]
     pub boot_mode: Option<super::model::BootMode>,
-    /// New description, at most 128 characters, no leading or trailing space; an empty value clears the description.
+    /// New description of the image, at most 128 characters with no leading or trailing space; an empty value clears it. Unchanged when left out.
     ///
     /// At most 128 characters.
     ///
@@ -2613,21 +2613,21 @@ pub struct UpdateImageRequest {
     /// Wire name `imageName` (body).
     #[serde(rename = "imageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. Maximum must be ≥ minimum.
+    /// Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. `maximumRAM` must be ≥ `minimumRAM`; only for system-disk images, in regions supporting it.
     ///
     /// Default: `0`.
     ///
     /// Wire name `maximumRAM` (body).
     #[serde(rename = "maximumRAM", skip_serializing_if = "Option::is_none")]
     pub maximum_ram: Option<super::model::RamLimit>,
-    /// RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. Maximum must be ≥ minimum.
+    /// Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. `maximumRAM` must be ≥ `minimumRAM`; only for system-disk images, in regions supporting it.
     ///
     /// Default: `0`.
     ///
     /// Wire name `minimumRAM` (body).
     #[serde(rename = "minimumRAM", skip_serializing_if = "Option::is_none")]
     pub minimum_ram: Option<super::model::RamLimit>,
-    /// XSSD disk support; only `raw` system-disk or `full_ecs_image` images in regions supporting it.
+    /// Whether servers created from the image may use XSSD disks; only for `raw` system-disk or `full_ecs_image` images in regions supporting it. Unchanged when left out.
     ///
     /// Wire name `supportXSSD` (body).
     #[serde(rename = "supportXSSD", skip_serializing_if = "Option::is_none")]
@@ -2649,19 +2649,19 @@ impl UpdateImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `bootMode`: New boot mode; only x86_64 system-disk or `full_ecs_image` images, in regions supporting UEFI.
+    /// Sets `bootMode`: New boot mode, `bios` or `uefi`; only for x86_64 system-disk or `full_ecs_image` images, in regions supporting UEFI.
     pub fn boot_mode(mut self, value: super::model::BootMode) -> Self {
         self.boot_mode = Some(value);
         self
     }
 
-    /// Sets `description`: New description, at most 128 characters, no leading or trailing space; an empty value clears the description.
+    /// Sets `description`: New description of the image, at most 128 characters with no leading or trailing space; an empty value clears it.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -2673,19 +2673,19 @@ impl UpdateImageRequest {
         self
     }
 
-    /// Sets `maximumRAM`: RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
+    /// Sets `maximumRAM`: Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
     pub fn maximum_ram(mut self, value: super::model::RamLimit) -> Self {
         self.maximum_ram = Some(value);
         self
     }
 
-    /// Sets `minimumRAM`: RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
+    /// Sets `minimumRAM`: Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
     pub fn minimum_ram(mut self, value: super::model::RamLimit) -> Self {
         self.minimum_ram = Some(value);
         self
     }
 
-    /// Sets `supportXSSD`: XSSD disk support; only `raw` system-disk or `full_ecs_image` images in regions supporting it.
+    /// Sets `supportXSSD`: Whether servers created from the image may use XSSD disks; only for `raw` system-disk or `full_ecs_image` images in regions supporting it.
     pub fn support_xssd(mut self, value: bool) -> Self {
         self.support_xssd = Some(value);
         self
@@ -2723,7 +2723,7 @@ impl crate::runtime::Operation for UpdateImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateImageLabelsRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -2733,13 +2733,13 @@ pub struct UpdateImageLabelsRequest {
     /// Wire name `imageIDList` (body); required.
     #[serde(rename = "imageIDList")]
     pub image_id_list: String,
-    /// Labels to bind or unbind (at most 10; keys unique; key and value 1–128 characters).
+    /// Labels to bind or unbind: at most 10, keys unique, key and value 1–128 characters.
     ///
     /// At most 10 items.
     ///
     /// Wire name `labels` (body); required.
     pub labels: Vec<super::model::Label>,
-    /// Whether `updateImageLabels` binds or unbinds the labels.
+    /// Whether `updateImageLabels` binds (`BIND`) or unbinds (`UNBIND`) the labels.
     ///
     /// Wire name `operateType` (body); required.
     #[serde(rename = "operateType")]
@@ -2761,7 +2761,7 @@ impl UpdateImageLabelsRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2798,7 +2798,7 @@ impl crate::runtime::Operation for UpdateImageLabelsRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ValidateImageFileSourceRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
@@ -2819,7 +2819,7 @@ impl ValidateImageFileSourceRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
