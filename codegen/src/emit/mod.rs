@@ -105,6 +105,10 @@ fn item_boundary(line: &str, next: &str) -> bool {
     if this.starts_with("//!") {
         return !next_t.starts_with("//!");
     }
+    if this.starts_with("//") {
+        // Prose: a doc line that happens to end in `;` does not end an item.
+        return false;
+    }
     if indent(line) != indent(next) {
         return false;
     }
@@ -114,5 +118,19 @@ fn item_boundary(line: &str, next: &str) -> bool {
     match this {
         "}" | "};" => opens_item,
         _ => this.ends_with(';') && opens_doc_or_attr,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::space_items;
+
+    #[test]
+    fn a_doc_line_ending_in_a_semicolon_is_not_an_item_boundary() {
+        let src = "/// first line ends with a code;\n/// second line.\npub struct A;\n/// B.\npub struct B;\n";
+        assert_eq!(
+            space_items(src),
+            "/// first line ends with a code;\n/// second line.\npub struct A;\n\n/// B.\npub struct B;\n"
+        );
     }
 }
