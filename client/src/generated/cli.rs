@@ -29,7 +29,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "accept-shared-image",
         operation_id: "acceptSharedImage",
         about: "接受共享镜像 — Accept an image shared with this account",
-        long_about: "接受共享镜像 — Accept an image shared with this account\n\nCalled by the recipient account: accepts a shared image in status `waiting` or `rejected`.\nEOP api 5225.\n\n`POST /v4/image/shared-image/accept` (operationId `acceptSharedImage`).",
+        long_about: "接受共享镜像 — Accept an image shared with this account\n\nCalled by the recipient account: accepts an image shared with it whose share is\n`waiting` or `rejected`, so that the image can be used. EOP api 5225.\n\nSynchronous: the share becomes `accepted` (visible with `listImages`,\n`imageVisibilityCode=2`).\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/shared-image/accept` (operationId `acceptSharedImage`).",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -57,7 +57,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "copy-image",
         operation_id: "copyImage",
         about: "同域复制私有镜像 — Copy a private image within its region",
-        long_about: "同域复制私有镜像 — Copy a private image within its region\n\nCopies an `active` ECS private system-disk or data-disk image within the region, encrypted\nwith a KMS key (only in multi-AZ regions with the private-image encryption feature). No\nimage ID is returned: find the copy with `listImages`. EOP api 19685.\n\n`POST /v4/image/copy` (operationId `copyImage`).",
+        long_about: "同域复制私有镜像 — Copy a private image within its region\n\nCopies an `active` ECS private system-disk or data-disk image within the region,\nencrypted with a KMS key (only in multi-AZ regions with the private-image encryption\nfeature). EOP api 19685.\n\nAsync: no image ID is returned, so there is no waiter: find the copy with `listImages`\n(`imageVisibilityCode=0`, `imageName`) and then wait for it with\n`Client::wait_until_image_active`.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/copy` (operationId `copyImage`).",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -125,7 +125,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "copy-image-across-regions",
         operation_id: "copyImageAcrossRegions",
         about: "跨域复制私有镜像 — Copy a private image to another region",
-        long_about: "跨域复制私有镜像 — Copy a private image to another region\n\nCopies an `active` ECS private image (not `full_ecs_image`) to another region, one of\n`listSupportedDestinationRegions`. Only one copy of a source image to a destination may\nrun at a time. No image ID is returned: find the copy in the destination region with\n`listImages` (`imageVisibilityCode=0`, `imageName`). EOP api 18060.\n\n`POST /v4/image/cross-region-copy` (operationId `copyImageAcrossRegions`).",
+        long_about: "跨域复制私有镜像 — Copy a private image to another region\n\nCopies an `active` ECS private image (not `full_ecs_image`) to another region, one of\n`listSupportedDestinationRegions`. Only one copy of a source image to a destination may\nrun at a time. EOP api 18060.\n\nAsync: no image ID is returned, so there is no waiter: find the copy in the destination\nregion with `listImages` (`imageVisibilityCode=0`, `imageName`) and then wait for it\nwith `Client::wait_until_image_active`.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/cross-region-copy` (operationId `copyImageAcrossRegions`).",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -193,7 +193,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "create-image",
         operation_id: "createImage",
         about: "创建私有镜像（云主机系统盘） — Create a private image from an ECS system disk",
-        long_about: "创建私有镜像（云主机系统盘） — Create a private image from an ECS system disk\n\nCreates a private system-disk image from a cloud server (ECS). The server must be\n`stopped` (or `running` in regions supporting live capture); its system disk must be\n`in-use`, unencrypted and not FCSAN/ISCSI. The new image is returned at once in status\n`queued`; poll `getImage` until it is `active`. EOP api 4765.\n\n`POST /v4/image/create` (operationId `createImage`). --wait polls until the `imageActive` waiter succeeds.",
+        long_about: "创建私有镜像（云主机系统盘） — Create a private image from an ECS system disk\n\nCreates a private system-disk image from a cloud server (ECS). The server must be\n`stopped` (or `running` in regions supporting live capture); its system disk must be\n`in-use`, unencrypted and not FCSAN/ISCSI. The new image is returned at once\n(`returnObj.images[0]`, status `queued`). EOP api 4765.\n\nAsync: the image is built in the background; it starts `queued` and ends `active` (or\n`error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling\n`getImage`).\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/create` (operationId `createImage`). --wait polls until the `imageActive` waiter succeeds.",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -308,7 +308,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "create-image-from-data-disk",
         operation_id: "createImageFromDataDisk",
         about: "创建私有镜像（云主机数据盘） — Create a private image from an ECS data disk",
-        long_about: "创建私有镜像（云主机数据盘） — Create a private image from an ECS data disk\n\nCreates a private data-disk image from a data disk attached to a cloud server (ECS). The\nregion must support data-disk images; the server must be `stopped` (or `running` where\nlive capture is supported). The new image is returned at once (expected `imageType`\n`data_disk_image`); poll `getImage` until it is `active`. EOP api 5230.\n\n`POST /v4/image/create-from-data-disk` (operationId `createImageFromDataDisk`). --wait polls until the `imageActive` waiter succeeds.",
+        long_about: "创建私有镜像（云主机数据盘） — Create a private image from an ECS data disk\n\nCreates a private data-disk image from a data disk attached to a cloud server (ECS). The\nregion must support data-disk images; the server must be `stopped` (or `running` where\nlive capture is supported). The new image is returned at once (`returnObj.images[0]`,\nexpected `imageType` `data_disk_image`). EOP api 5230.\n\nAsync: the image is built in the background; it starts `queued` and ends `active` (or\n`error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling\n`getImage`).\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/create-from-data-disk` (operationId `createImageFromDataDisk`). --wait polls until the `imageActive` waiter succeeds.",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -387,7 +387,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "create-image-from-ecs",
         operation_id: "createImageFromEcs",
         about: "创建私有镜像（云主机整机） — Create a whole-machine private image from an ECS",
-        long_about: "创建私有镜像（云主机整机） — Create a whole-machine private image from an ECS\n\nCreates a whole-machine (整机) image of a cloud server (ECS) and all its disks. The server\nmust be `running` or `stopped`, have at least one data disk and not be created from an\nISO; every attached disk must be `in-use`, ≤ 2048 GiB, unencrypted, not shared, not XSSD\nand not FCSAN/ISCSI. The new image is returned at once (expected `imageType`\n`full_ecs_image`); poll `getImage` until it is `active`. EOP api 18058.\n\n`POST /v4/image/create-from-ecs` (operationId `createImageFromEcs`). --wait polls until the `imageActive` waiter succeeds.",
+        long_about: "创建私有镜像（云主机整机） — Create a whole-machine private image from an ECS\n\nCreates a whole-machine (整机) image of a cloud server (ECS) and all its disks. The server\nmust be `running` or `stopped`, have at least one data disk and not be created from an\nISO; every attached disk must be `in-use`, ≤ 2048 GiB, unencrypted, not shared, not XSSD\nand not FCSAN/ISCSI. In regions that are not multi-AZ a backup repository\n(`repositoryID`) is required. The new image is returned at once (`returnObj.images[0]`,\nexpected `imageType` `full_ecs_image`). EOP api 18058.\n\nAsync: the image is built in the background; it starts `queued` and ends `active` (or\n`error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling\n`getImage`).\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/create-from-ecs` (operationId `createImageFromEcs`). --wait polls until the `imageActive` waiter succeeds.",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -458,7 +458,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "create-image-from-ecs-snapshot",
         operation_id: "createImageFromEcsSnapshot",
         about: "创建私有镜像（云主机快照） — Create a private image from an ECS snapshot",
-        long_about: "创建私有镜像（云主机快照） — Create a private image from an ECS snapshot\n\nCreates a private system-disk image from a cloud-server (ECS) snapshot. Only in multi-AZ\nregions with the snapshot-to-image feature; the snapshot and its system-disk snapshot\nmust be `available` and unencrypted. The new image is returned at once; poll `getImage`\nuntil it is `active`. EOP api 18057.\n\n`POST /v4/image/create-from-ecs-snapshot` (operationId `createImageFromEcsSnapshot`). --wait polls until the `imageActive` waiter succeeds.",
+        long_about: "创建私有镜像（云主机快照） — Create a private image from an ECS snapshot\n\nCreates a private system-disk image from a cloud-server (ECS) snapshot. Only in multi-AZ\nregions with the snapshot-to-image feature; the snapshot and its system-disk snapshot\nmust be `available` and unencrypted. The new image is returned at once\n(`returnObj.images[0]`). EOP api 18057.\n\nAsync: the image is built in the background; it starts `queued` and ends `active` (or\n`error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling\n`getImage`).\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/create-from-ecs-snapshot` (operationId `createImageFromEcsSnapshot`). --wait polls until the `imageActive` waiter succeeds.",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -573,7 +573,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "create-image-from-shared-image",
         operation_id: "createImageFromSharedImage",
         about: "同域复制共享镜像 — Copy a shared image into a private image of this account",
-        long_about: "同域复制共享镜像 — Copy a shared image into a private image of this account\n\nCopies an image shared with this account into a private image of its own, in the same\nregion (the doc says: multi-AZ regions with the image-encryption feature). No image ID is\nreturned: find the copy with `listImages`. EOP api 21002 (documented in doc revision 83\nonly).\n\n`POST /v4/image/create-from-shared` (operationId `createImageFromSharedImage`).",
+        long_about: "同域复制共享镜像 — Copy a shared image into a private image of this account\n\nCopies an image shared with this account into a private image of its own, in the same\nregion (the doc says: multi-AZ regions with the image-encryption feature). EOP api 21002\n(documented in doc revision 83 only).\n\nAsync: no image ID is returned, so there is no waiter: find the copy with `listImages`\n(`imageVisibilityCode=0`, `imageName`) and then wait for it with\n`Client::wait_until_image_active`.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/create-from-shared` (operationId `createImageFromSharedImage`).",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -633,7 +633,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "deactivate-image",
         operation_id: "deactivateImage",
         about: "停用(弃用)私有镜像 — Deprecate (deactivate) a private image",
-        long_about: "停用(弃用)私有镜像 — Deprecate (deactivate) a private image\n\nDeprecates a private image: `active` → `deactivating` → `deactivated`. The image must be\n`active`, shared with nobody, not `iso_image` (in regions that are not multi-AZ, not\n`full_ecs_image` either). POST with the parameters in the query string and no body. Wait\nwith the `imageDeactivated` waiter. EOP api 5585.\n\nUnverified: whether the server also accepts these parameters in a JSON body; the official\nSDK and the doc send them in the query only, and so does this client.\n\n**Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.\n\n`POST /v4/image/deactivate` (operationId `deactivateImage`). --wait polls until the `imageDeactivated` waiter succeeds.",
+        long_about: "停用(弃用)私有镜像 — Deprecate (deactivate) a private image\n\nDeprecates (停用) a private image so that it can no longer be used to create servers. The\nimage must be `active`, shared with nobody, not `iso_image` (in regions that are not\nmulti-AZ, not `full_ecs_image` either). POST with the parameters in the query string and\nno body. EOP api 5585.\n\nAsync: `active` → `deactivating` → `deactivated`; wait with\n`Client::wait_until_image_deactivated` (the `imageDeactivated` waiter). Undo with\n`reactivateImage`.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n**Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.\n\n`POST /v4/image/deactivate` (operationId `deactivateImage`). --wait polls until the `imageDeactivated` waiter succeeds.",
         args: &[
             crate::cli::Arg {
                 wire: "imageID",
@@ -664,7 +664,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "delete-image",
         operation_id: "deleteImage",
         about: "删除私有镜像 — Delete a private image",
-        long_about: "删除私有镜像 — Delete a private image\n\nDeletes a private image in status `active`, `deactivated`, `deactivating`, `deleting`,\n`error` or `reactivating` with no `accepted` share. The image goes to `deleting` and then\ndisappears; wait with the `imageDeleted` waiter. EOP api 4766.\n\n`POST /v4/image/delete` (operationId `deleteImage`). --wait polls until the `imageDeleted` waiter succeeds.",
+        long_about: "删除私有镜像 — Delete a private image\n\nDeletes a private image in status `active`, `deactivated`, `deactivating`, `deleting`,\n`error` or `reactivating` with no `accepted` share. EOP api 4766.\n\nAsync: the image goes to `deleting` and then disappears (`getImage` answers\n`Image.ImageCheck.NotFound`); wait with `Client::wait_until_image_deleted` (the\n`imageDeleted` waiter).\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/delete` (operationId `deleteImage`). --wait polls until the `imageDeleted` waiter succeeds.",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -695,7 +695,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "delete-import-task",
         operation_id: "deleteImportTask",
         about: "删除创建私有镜像（镜像文件）任务 — Delete an image import task",
-        long_about: "删除创建私有镜像（镜像文件）任务 — Delete an image import task\n\nDeletes an import task (创建私有镜像（镜像文件）任务). The task must exist and its image\nmust be in status `error`; otherwise the call succeeds but deletes nothing. POST with the\nparameters in the query string and no body. EOP api 7489.\n\nUnverified: whether the server also accepts these parameters in a JSON body; the official\nSDK and the doc send them in the query only, and so does this client.\n\n**Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.\n\n`POST /v4/image/delete-import-task` (operationId `deleteImportTask`).",
+        long_about: "删除创建私有镜像（镜像文件）任务 — Delete an image import task\n\nDeletes an import task (创建私有镜像（镜像文件）任务). The task must exist and its image must be in\nstatus `error`; otherwise the call succeeds but deletes nothing. POST with the\nparameters in the query string and no body. EOP api 7489.\n\nSynchronous: `returnObj` is empty and there is nothing to wait for.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n**Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.\n\n`POST /v4/image/delete-import-task` (operationId `deleteImportTask`).",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -723,7 +723,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "export-image",
         operation_id: "exportImage",
         about: "导出私有镜像 — Export a private image to object storage",
-        long_about: "导出私有镜像 — Export a private image to object storage\n\nExports an `active` ECS private system-disk or `data_disk_image` image to one of the\naccount's ZOS buckets (class STANDARD). An image cannot be exported again until its\ncurrent export finishes; follow it with `listImageTasks` (`action=export`). EOP api 5306.\n\n`POST /v4/image/export` (operationId `exportImage`).",
+        long_about: "导出私有镜像 — Export a private image to object storage\n\nExports an `active` ECS private system-disk or `data_disk_image` image as a file into\none of the account's ZOS buckets (class STANDARD). An image cannot be exported again\nuntil its current export finishes. EOP api 5306.\n\nAsync: the export runs as a task (`exporting` → `exported` or `exported_failed`); follow\nit with `listImageTasks` (`action=export`) and cancel it with `operateImageTask`. There\nis no waiter.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/export` (operationId `exportImage`).",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -782,7 +782,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "get-image",
         operation_id: "getImage",
         about: "查询镜像详细信息 — Get an image's details",
-        long_about: "查询镜像详细信息 — Get an image's details\n\nReturns one image (`returnObj.images` has 0 or 1 item). The waiters poll this operation.\nEOP api 4764.\n\n`GET /v4/image/detail` (operationId `getImage`).",
+        long_about: "查询镜像详细信息 — Get an image's details\n\nReturns one image with its status (`returnObj.images` has 0 or 1 item); the waiters poll\nthis operation. EOP api 4764.\n\nErrors: an image that does not exist or is not usable in the region is an `Error::Api`\nwith code `Image.ImageCheck.NotFound`, because this client sends `errorFree=false`\nunless you set it (with `errorFree=true` it is a success with an empty `images` list).\nOther codes are not documented.\n\n`GET /v4/image/detail` (operationId `getImage`).",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -818,7 +818,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "import-image",
         operation_id: "importImage",
         about: "创建私有镜像（镜像文件） — Import a private image from an image file",
-        long_about: "创建私有镜像（镜像文件） — Import a private image from an image file\n\nCreates a private image from an image file (QCOW2, RAW, VHD, VMDK or ISO) in CTyun ZOS\nobject storage; check the URL first with `validateImageFileSource`. The new image is\nreturned at once in status `queued` (`imageSource` `image_file`); poll `getImage` until it\nis `active`, follow progress with `listImageTasks`. EOP api 4767.\n\n`POST /v4/image/import` (operationId `importImage`). --wait polls until the `imageActive` waiter succeeds.",
+        long_about: "创建私有镜像（镜像文件） — Import a private image from an image file\n\nCreates a private image from an image file (QCOW2, RAW, VHD, VMDK or ISO) in CTyun ZOS\nobject storage; check the URL first with `validateImageFileSource`. The new image is\nreturned at once (`returnObj.images[0]`, status `queued`, `imageSource` `image_file`).\nEOP api 4767.\n\nAsync: the image is built in the background; it starts `queued` and ends `active` (or\n`error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling\n`getImage`). Follow the progress with `listImageTasks` (`action=import`) or the image's\n`taskProgress`; a failed import can be cleaned up with `deleteImportTask`.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/import` (operationId `importImage`). --wait polls until the `imageActive` waiter succeeds.",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -881,7 +881,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "list-image-shares",
         operation_id: "listImageShares",
         about: "查询私有镜像的共享列表 — List the shares of a private image",
-        long_about: "查询私有镜像的共享列表 — List the shares of a private image\n\nLists who a private image is shared with: one `Image` record per share, with\n`destinationAccountID`, `destinationUser`, `sourceAccountID`, `sourceUser` and the share\nstatus in `imageStatus` (`waiting`, `accepted`, `rejected`). Paged by `pageNo` /\n`pageSize`, which the doc types as strings; they are integers here (the query string is\ntext either way, so the bytes sent are the same). EOP api 6764.\n\n`GET /v4/image/show-shared-list` (operationId `listImageShares`). Paged: --all walks every page and prints all `images`.",
+        long_about: "查询私有镜像的共享列表 — List the shares of a private image\n\nLists who a private image is shared with: one `Image` record per share, with\n`destinationAccountID`, `destinationUser`, `sourceAccountID`, `sourceUser` and the share\nstatus in `imageStatus` (`waiting`, `accepted`, `rejected`). Paged by `pageNo` /\n`pageSize` (1–50, default 10), which the doc types as strings; they are integers here\n(the query string is text either way, so the bytes sent are the same). EOP api 6764.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`GET /v4/image/show-shared-list` (operationId `listImageShares`). Paged: --all walks every page and prints all `images`.",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -925,7 +925,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "list-image-tasks",
         operation_id: "listImageTasks",
         about: "查询私有镜像任务列表 — List the import and export tasks of a private image",
-        long_about: "查询私有镜像任务列表 — List the import and export tasks of a private image\n\nLists the import/export tasks of a private image, with progress. A read, although it is a\nPOST with a JSON body (safe to retry). Paged by `pageNo` / `pageSize` in the body. EOP api\n22124 (documented in doc revision 83 only).\n\n`POST /v4/image/list-tasks` (operationId `listImageTasks`). Paged: --all walks every page and prints all `results`.",
+        long_about: "查询私有镜像任务列表 — List the import and export tasks of a private image\n\nLists the import/export tasks of a private image, with status and progress. A read,\nalthough it is a POST with a JSON body (safe to retry). Paged by `pageNo` / `pageSize`\n(1–50, default 10) in the body; `Client::paginate` walks every page. EOP api 22124\n(documented in doc revision 83 only).\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/list-tasks` (operationId `listImageTasks`). Paged: --all walks every page and prints all `results`.",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -1003,7 +1003,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "list-images",
         operation_id: "listImages",
         about: "查询可以使用的镜像资源 — List usable images",
-        long_about: "查询可以使用的镜像资源 — List usable images\n\nLists the images usable in a region: public images by default, or private, shared,\nsecurity-product, curated, application or marketplace images by `imageVisibilityCode`.\nPaged by `pageNo` / `pageSize`. EOP api 4763.\n\n`GET /v4/image/list` (operationId `listImages`). Paged: --all walks every page and prints all `images`.",
+        long_about: "查询可以使用的镜像资源 — List usable images\n\nLists the images usable in a region: public images by default, or private, shared,\nsecurity-product, curated, application or marketplace images by `imageVisibilityCode`.\nThe other filters apply only with the codes they name. Paged by `pageNo` / `pageSize`\n(1–200, default 10); `Client::paginate` walks every page. EOP api 4763.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`GET /v4/image/list` (operationId `listImages`). Paged: --all walks every page and prints all `images`.",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -1156,7 +1156,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "list-import-tasks",
         operation_id: "listImportTasks",
         about: "查询创建私有镜像（镜像文件）任务列表 — List image import tasks",
-        long_about: "查询创建私有镜像（镜像文件）任务列表 — List image import tasks\n\nLists the import tasks (创建私有镜像（镜像文件）任务) of the region. Paged by `pageNo` /\n`pageSize`. The item shape is not documented; see `ImportTask`. EOP api 7488.\n\n`GET /v4/image/list-import-tasks` (operationId `listImportTasks`). Paged: --all walks every page and prints all `imageImportTasks`.",
+        long_about: "查询创建私有镜像（镜像文件）任务列表 — List image import tasks\n\nLists the import tasks (创建私有镜像（镜像文件）任务) of the region. Paged by `pageNo` / `pageSize`\n(1–50, default 10). The item shape is not documented; see `ImportTask`. EOP api 7488.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`GET /v4/image/list-import-tasks` (operationId `listImportTasks`). Paged: --all walks every page and prints all `imageImportTasks`.",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -1192,7 +1192,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "list-supported-destination-regions",
         operation_id: "listSupportedDestinationRegions",
         about: "查询私有镜像支持复制到的目标资源池 — List the regions a private image can be copied to",
-        long_about: "查询私有镜像支持复制到的目标资源池 — List the regions a private image can be copied to\n\nLists the destination regions of `copyImageAcrossRegions` from a source region (a multi-AZ\nregion with the cross-region copy feature). EOP api 18059.\n\n`GET /v4/image/list-supported-dest-crr-regions` (operationId `listSupportedDestinationRegions`).",
+        long_about: "查询私有镜像支持复制到的目标资源池 — List the regions a private image can be copied to\n\nLists the regions a private image of this region can be copied to with\n`copyImageAcrossRegions`; the source region must be a multi-AZ region with the\ncross-region copy feature. EOP api 18059.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`GET /v4/image/list-supported-dest-crr-regions` (operationId `listSupportedDestinationRegions`).",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -1212,7 +1212,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "operate-image-task",
         operation_id: "operateImageTask",
         about: "操作私有镜像任务 — Act on an image task (cancel it)",
-        long_about: "操作私有镜像任务 — Act on an image task (cancel it)\n\nActs on an import/export task found with `listImageTasks`; the only action is `cancel`.\nEOP api 22125 (documented in doc revision 83 only).\n\n`POST /v4/image/action-task` (operationId `operateImageTask`).",
+        long_about: "操作私有镜像任务 — Act on an image task (cancel it)\n\nActs on an import/export task found with `listImageTasks`; the only action is `cancel`.\nEOP api 22125 (documented in doc revision 83 only).\n\nAsync: a cancelled task goes `cancelling` → `cancelled`; follow it with\n`listImageTasks`. `returnObj.success` tells whether the action was taken.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/action-task` (operationId `operateImageTask`).",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -1250,7 +1250,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "reactivate-image",
         operation_id: "reactivateImage",
         about: "恢复使用(取消弃用)私有镜像 — Reactivate a deprecated private image",
-        long_about: "恢复使用(取消弃用)私有镜像 — Reactivate a deprecated private image\n\nBrings a `deactivated` private image back into use: `reactivating` → `active`. Not for\n`iso_image` (in regions that are not multi-AZ, not for `full_ecs_image` either). POST with\nthe parameters in the query string and no body. Wait with the `imageActive` waiter.\nEOP api 5584.\n\nUnverified: whether the server also accepts these parameters in a JSON body; the official\nSDK and the doc send them in the query only, and so does this client.\n\n**Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.\n\n`POST /v4/image/reactivate` (operationId `reactivateImage`). --wait polls until the `imageActive` waiter succeeds.",
+        long_about: "恢复使用(取消弃用)私有镜像 — Reactivate a deprecated private image\n\nBrings a `deactivated` (deprecated) private image back into use. Not for `iso_image` (in\nregions that are not multi-AZ, not for `full_ecs_image` either). POST with the\nparameters in the query string and no body. EOP api 5584.\n\nAsync: `deactivated` → `reactivating` → `active`; wait with\n`Client::wait_until_image_active` (the `imageActive` waiter).\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n**Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.\n\n`POST /v4/image/reactivate` (operationId `reactivateImage`). --wait polls until the `imageActive` waiter succeeds.",
         args: &[
             crate::cli::Arg {
                 wire: "imageID",
@@ -1281,7 +1281,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "reject-shared-image",
         operation_id: "rejectSharedImage",
         about: "拒绝共享镜像 — Reject an image shared with this account",
-        long_about: "拒绝共享镜像 — Reject an image shared with this account\n\nCalled by the recipient account: rejects a shared image in status `accepted`. The caller\nmust make sure the image is not in use (e.g. by a cloud server). EOP api 5227.\n\n`POST /v4/image/shared-image/reject` (operationId `rejectSharedImage`).",
+        long_about: "拒绝共享镜像 — Reject an image shared with this account\n\nCalled by the recipient account: rejects an image shared with it whose share is\n`accepted`. The caller must make sure the image is not in use (e.g. by a cloud server).\nEOP api 5227.\n\nSynchronous: the share becomes `rejected`; `acceptSharedImage` can accept it again.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/shared-image/reject` (operationId `rejectSharedImage`).",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -1309,7 +1309,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "share-image",
         operation_id: "shareImage",
         about: "共享私有镜像 — Share a private image with another account",
-        long_about: "共享私有镜像 — Share a private image with another account\n\nShares an `active` private image (not `iso_image`; in regions that are not multi-AZ, not\n`full_ecs_image` either) with another CTyun account. The recipient sees it with\n`imageVisibilityCode=2` in status `waiting` and accepts or rejects it with its own keys.\nEOP api 5114.\n\n`POST /v4/image/shared-image/create` (operationId `shareImage`).",
+        long_about: "共享私有镜像 — Share a private image with another account\n\nShares an `active` private image (not `iso_image`; in regions that are not multi-AZ, not\n`full_ecs_image` either) with another CTyun account, within the recipient's quota. EOP\napi 5114.\n\nAsync: the share starts `waiting`; the recipient sees the image with\n`imageVisibilityCode=2` and calls `acceptSharedImage` or `rejectSharedImage` with its\nown keys. `listImageShares` shows each share's status. There is no waiter.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/shared-image/create` (operationId `shareImage`).",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -1345,7 +1345,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "unshare-image",
         operation_id: "unshareImage",
         about: "取消共享私有镜像 — Stop sharing a private image",
-        long_about: "取消共享私有镜像 — Stop sharing a private image\n\nCancels shares of a private image, either with the listed accounts or with every\nrecipient. A share already `accepted` by its recipient cannot be cancelled. EOP api 5229.\n\n`POST /v4/image/shared-image/delete` (operationId `unshareImage`).",
+        long_about: "取消共享私有镜像 — Stop sharing a private image\n\nCancels shares of a private image, either with the listed accounts\n(`destinationAccountID`) or with every recipient (`cancelAllSharedAccount`). A share\nalready `accepted` by its recipient cannot be cancelled. EOP api 5229.\n\nSynchronous: `returnObj` is empty; `listImageShares` shows the remaining shares.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/shared-image/delete` (operationId `unshareImage`).",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -1389,7 +1389,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "update-image",
         operation_id: "updateImage",
         about: "修改私有镜像属性 — Modify a private image's attributes",
-        long_about: "修改私有镜像属性 — Modify a private image's attributes\n\nChanges attributes of an `active` private image. Every field left out keeps the image's\ncurrent value. EOP api 5085.\n\n`POST /v4/image/update` (operationId `updateImage`).",
+        long_about: "修改私有镜像属性 — Modify a private image's attributes\n\nChanges the name, description, boot mode, RAM limits or XSSD support of an `active`\nprivate image. Every field left out keeps the image's current value. EOP api 5085.\n\nSynchronous: `returnObj` is empty; read the new values with `getImage`.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/update` (operationId `updateImage`).",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -1495,7 +1495,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "update-image-labels",
         operation_id: "updateImageLabels",
         about: "修改私有镜像标签 — Bind or unbind labels on private images",
-        long_about: "修改私有镜像标签 — Bind or unbind labels on private images\n\nBinds labels to, or unbinds them from, up to 50 private images. `BIND` overwrites a label\nwith the same key and adds the others; `UNBIND` removes matching labels and ignores\nmissing ones. EOP api 21418 (documented in doc revision 83 only).\n\n`POST /v4/image/update-labels` (operationId `updateImageLabels`).",
+        long_about: "修改私有镜像标签 — Bind or unbind labels on private images\n\nBinds labels to, or unbinds them from, up to 50 private images. `BIND` overwrites a\nlabel with the same key and adds the others; `UNBIND` removes matching labels and\nignores missing ones. EOP api 21418 (documented in doc revision 83 only).\n\nSynchronous: `returnObj` is empty.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`POST /v4/image/update-labels` (operationId `updateImageLabels`).",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",
@@ -1550,7 +1550,7 @@ pub static COMMANDS: &[crate::cli::Command] = &[
         name: "validate-image-file-source",
         operation_id: "validateImageFileSource",
         about: "校验镜像文件地址 — Validate an image file URL before importing it",
-        long_about: "校验镜像文件地址 — Validate an image file URL before importing it\n\nChecks an image file URL for `importImage`: format, endpoint, bucket and object\nreachability, encryption, archiving, size and public readability. EOP api 5305.\n\n`GET /v4/image/validate-file-source` (operationId `validateImageFileSource`).",
+        long_about: "校验镜像文件地址 — Validate an image file URL before importing it\n\nChecks an image file URL for `importImage`: format, endpoint, bucket and object\nreachability, encryption, archiving, size and public readability. Each check is one\nboolean of the result; a failed check is not an error. EOP api 5305.\n\nErrors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;\nthe codes of this operation are not documented (an account without permission may get\nthe IAM codes `CTIAM_0005` or `CTIAM_1044`).\n\n`GET /v4/image/validate-file-source` (operationId `validateImageFileSource`).",
         args: &[
             crate::cli::Arg {
                 wire: "regionID",

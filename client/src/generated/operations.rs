@@ -4,8 +4,15 @@
 
 /// 接受共享镜像 — Accept an image shared with this account
 ///
-/// Called by the recipient account: accepts a shared image in status `waiting` or `rejected`.
-/// EOP api 5225.
+/// Called by the recipient account: accepts an image shared with it whose share is
+/// `waiting` or `rejected`, so that the image can be used. EOP api 5225.
+///
+/// Synchronous: the share becomes `accepted` (visible with `listImages`,
+/// `imageVisibilityCode=2`).
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/shared-image/accept` (operationId `acceptSharedImage`). Send with [`Client::accept_shared_image`](crate::Client::accept_shared_image).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -62,9 +69,17 @@ impl crate::runtime::Operation for AcceptSharedImageRequest {
 
 /// 同域复制私有镜像 — Copy a private image within its region
 ///
-/// Copies an `active` ECS private system-disk or data-disk image within the region, encrypted
-/// with a KMS key (only in multi-AZ regions with the private-image encryption feature). No
-/// image ID is returned: find the copy with `listImages`. EOP api 19685.
+/// Copies an `active` ECS private system-disk or data-disk image within the region,
+/// encrypted with a KMS key (only in multi-AZ regions with the private-image encryption
+/// feature). EOP api 19685.
+///
+/// Async: no image ID is returned, so there is no waiter: find the copy with `listImages`
+/// (`imageVisibilityCode=0`, `imageName`) and then wait for it with
+/// `Client::wait_until_image_active`.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/copy` (operationId `copyImage`). Send with [`Client::copy_image`](crate::Client::copy_image).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -185,8 +200,15 @@ impl crate::runtime::Operation for CopyImageRequest {
 ///
 /// Copies an `active` ECS private image (not `full_ecs_image`) to another region, one of
 /// `listSupportedDestinationRegions`. Only one copy of a source image to a destination may
-/// run at a time. No image ID is returned: find the copy in the destination region with
-/// `listImages` (`imageVisibilityCode=0`, `imageName`). EOP api 18060.
+/// run at a time. EOP api 18060.
+///
+/// Async: no image ID is returned, so there is no waiter: find the copy in the destination
+/// region with `listImages` (`imageVisibilityCode=0`, `imageName`) and then wait for it
+/// with `Client::wait_until_image_active`.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/cross-region-copy` (operationId `copyImageAcrossRegions`). Send with [`Client::copy_image_across_regions`](crate::Client::copy_image_across_regions).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -307,8 +329,16 @@ impl crate::runtime::Operation for CopyImageAcrossRegionsRequest {
 ///
 /// Creates a private system-disk image from a cloud server (ECS). The server must be
 /// `stopped` (or `running` in regions supporting live capture); its system disk must be
-/// `in-use`, unencrypted and not FCSAN/ISCSI. The new image is returned at once in status
-/// `queued`; poll `getImage` until it is `active`. EOP api 4765.
+/// `in-use`, unencrypted and not FCSAN/ISCSI. The new image is returned at once
+/// (`returnObj.images[0]`, status `queued`). EOP api 4765.
+///
+/// Async: the image is built in the background; it starts `queued` and ends `active` (or
+/// `error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling
+/// `getImage`).
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/create` (operationId `createImage`). Send with [`Client::create_image`](crate::Client::create_image).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -462,8 +492,16 @@ impl crate::runtime::Operation for CreateImageRequest {
 ///
 /// Creates a private data-disk image from a data disk attached to a cloud server (ECS). The
 /// region must support data-disk images; the server must be `stopped` (or `running` where
-/// live capture is supported). The new image is returned at once (expected `imageType`
-/// `data_disk_image`); poll `getImage` until it is `active`. EOP api 5230.
+/// live capture is supported). The new image is returned at once (`returnObj.images[0]`,
+/// expected `imageType` `data_disk_image`). EOP api 5230.
+///
+/// Async: the image is built in the background; it starts `queued` and ends `active` (or
+/// `error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling
+/// `getImage`).
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/create-from-data-disk` (operationId `createImageFromDataDisk`). Send with [`Client::create_image_from_data_disk`](crate::Client::create_image_from_data_disk).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -600,8 +638,17 @@ impl crate::runtime::Operation for CreateImageFromDataDiskRequest {
 /// Creates a whole-machine (整机) image of a cloud server (ECS) and all its disks. The server
 /// must be `running` or `stopped`, have at least one data disk and not be created from an
 /// ISO; every attached disk must be `in-use`, ≤ 2048 GiB, unencrypted, not shared, not XSSD
-/// and not FCSAN/ISCSI. The new image is returned at once (expected `imageType`
-/// `full_ecs_image`); poll `getImage` until it is `active`. EOP api 18058.
+/// and not FCSAN/ISCSI. In regions that are not multi-AZ a backup repository
+/// (`repositoryID`) is required. The new image is returned at once (`returnObj.images[0]`,
+/// expected `imageType` `full_ecs_image`). EOP api 18058.
+///
+/// Async: the image is built in the background; it starts `queued` and ends `active` (or
+/// `error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling
+/// `getImage`).
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/create-from-ecs` (operationId `createImageFromEcs`). Send with [`Client::create_image_from_ecs`](crate::Client::create_image_from_ecs).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -722,8 +769,16 @@ impl crate::runtime::Operation for CreateImageFromEcsRequest {
 ///
 /// Creates a private system-disk image from a cloud-server (ECS) snapshot. Only in multi-AZ
 /// regions with the snapshot-to-image feature; the snapshot and its system-disk snapshot
-/// must be `available` and unencrypted. The new image is returned at once; poll `getImage`
-/// until it is `active`. EOP api 18057.
+/// must be `available` and unencrypted. The new image is returned at once
+/// (`returnObj.images[0]`). EOP api 18057.
+///
+/// Async: the image is built in the background; it starts `queued` and ends `active` (or
+/// `error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling
+/// `getImage`).
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/create-from-ecs-snapshot` (operationId `createImageFromEcsSnapshot`). Send with [`Client::create_image_from_ecs_snapshot`](crate::Client::create_image_from_ecs_snapshot).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -876,9 +931,16 @@ impl crate::runtime::Operation for CreateImageFromEcsSnapshotRequest {
 /// 同域复制共享镜像 — Copy a shared image into a private image of this account
 ///
 /// Copies an image shared with this account into a private image of its own, in the same
-/// region (the doc says: multi-AZ regions with the image-encryption feature). No image ID is
-/// returned: find the copy with `listImages`. EOP api 21002 (documented in doc revision 83
-/// only).
+/// region (the doc says: multi-AZ regions with the image-encryption feature). EOP api 21002
+/// (documented in doc revision 83 only).
+///
+/// Async: no image ID is returned, so there is no waiter: find the copy with `listImages`
+/// (`imageVisibilityCode=0`, `imageName`) and then wait for it with
+/// `Client::wait_until_image_active`.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/create-from-shared` (operationId `createImageFromSharedImage`). Send with [`Client::create_image_from_shared_image`](crate::Client::create_image_from_shared_image).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -987,13 +1049,18 @@ impl crate::runtime::Operation for CreateImageFromSharedImageRequest {
 
 /// 停用(弃用)私有镜像 — Deprecate (deactivate) a private image
 ///
-/// Deprecates a private image: `active` → `deactivating` → `deactivated`. The image must be
-/// `active`, shared with nobody, not `iso_image` (in regions that are not multi-AZ, not
-/// `full_ecs_image` either). POST with the parameters in the query string and no body. Wait
-/// with the `imageDeactivated` waiter. EOP api 5585.
+/// Deprecates (停用) a private image so that it can no longer be used to create servers. The
+/// image must be `active`, shared with nobody, not `iso_image` (in regions that are not
+/// multi-AZ, not `full_ecs_image` either). POST with the parameters in the query string and
+/// no body. EOP api 5585.
 ///
-/// Unverified: whether the server also accepts these parameters in a JSON body; the official
-/// SDK and the doc send them in the query only, and so does this client.
+/// Async: `active` → `deactivating` → `deactivated`; wait with
+/// `Client::wait_until_image_deactivated` (the `imageDeactivated` waiter). Undo with
+/// `reactivateImage`.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
 ///
@@ -1056,8 +1123,15 @@ impl crate::runtime::Operation for DeactivateImageRequest {
 /// 删除私有镜像 — Delete a private image
 ///
 /// Deletes a private image in status `active`, `deactivated`, `deactivating`, `deleting`,
-/// `error` or `reactivating` with no `accepted` share. The image goes to `deleting` and then
-/// disappears; wait with the `imageDeleted` waiter. EOP api 4766.
+/// `error` or `reactivating` with no `accepted` share. EOP api 4766.
+///
+/// Async: the image goes to `deleting` and then disappears (`getImage` answers
+/// `Image.ImageCheck.NotFound`); wait with `Client::wait_until_image_deleted` (the
+/// `imageDeleted` waiter).
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/delete` (operationId `deleteImage`). Send with [`Client::delete_image`](crate::Client::delete_image).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -1114,12 +1188,15 @@ impl crate::runtime::Operation for DeleteImageRequest {
 
 /// 删除创建私有镜像（镜像文件）任务 — Delete an image import task
 ///
-/// Deletes an import task (创建私有镜像（镜像文件）任务). The task must exist and its image
-/// must be in status `error`; otherwise the call succeeds but deletes nothing. POST with the
+/// Deletes an import task (创建私有镜像（镜像文件）任务). The task must exist and its image must be in
+/// status `error`; otherwise the call succeeds but deletes nothing. POST with the
 /// parameters in the query string and no body. EOP api 7489.
 ///
-/// Unverified: whether the server also accepts these parameters in a JSON body; the official
-/// SDK and the doc send them in the query only, and so does this client.
+/// Synchronous: `returnObj` is empty and there is nothing to wait for.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
 ///
@@ -1181,9 +1258,17 @@ impl crate::runtime::Operation for DeleteImportTaskRequest {
 
 /// 导出私有镜像 — Export a private image to object storage
 ///
-/// Exports an `active` ECS private system-disk or `data_disk_image` image to one of the
-/// account's ZOS buckets (class STANDARD). An image cannot be exported again until its
-/// current export finishes; follow it with `listImageTasks` (`action=export`). EOP api 5306.
+/// Exports an `active` ECS private system-disk or `data_disk_image` image as a file into
+/// one of the account's ZOS buckets (class STANDARD). An image cannot be exported again
+/// until its current export finishes. EOP api 5306.
+///
+/// Async: the export runs as a task (`exporting` → `exported` or `exported_failed`); follow
+/// it with `listImageTasks` (`action=export`) and cancel it with `operateImageTask`. There
+/// is no waiter.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/export` (operationId `exportImage`). Send with [`Client::export_image`](crate::Client::export_image).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -1272,8 +1357,13 @@ impl crate::runtime::Operation for ExportImageRequest {
 
 /// 查询镜像详细信息 — Get an image's details
 ///
-/// Returns one image (`returnObj.images` has 0 or 1 item). The waiters poll this operation.
-/// EOP api 4764.
+/// Returns one image with its status (`returnObj.images` has 0 or 1 item); the waiters poll
+/// this operation. EOP api 4764.
+///
+/// Errors: an image that does not exist or is not usable in the region is an `Error::Api`
+/// with code `Image.ImageCheck.NotFound`, because this client sends `errorFree=false`
+/// unless you set it (with `errorFree=true` it is a success with an empty `images` list).
+/// Other codes are not documented.
 ///
 /// `GET /v4/image/detail` (operationId `getImage`). Send with [`Client::get_image`](crate::Client::get_image).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -1354,8 +1444,17 @@ impl crate::runtime::Operation for GetImageRequest {
 ///
 /// Creates a private image from an image file (QCOW2, RAW, VHD, VMDK or ISO) in CTyun ZOS
 /// object storage; check the URL first with `validateImageFileSource`. The new image is
-/// returned at once in status `queued` (`imageSource` `image_file`); poll `getImage` until it
-/// is `active`, follow progress with `listImageTasks`. EOP api 4767.
+/// returned at once (`returnObj.images[0]`, status `queued`, `imageSource` `image_file`).
+/// EOP api 4767.
+///
+/// Async: the image is built in the background; it starts `queued` and ends `active` (or
+/// `error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling
+/// `getImage`). Follow the progress with `listImageTasks` (`action=import`) or the image's
+/// `taskProgress`; a failed import can be cleaned up with `deleteImportTask`.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/import` (operationId `importImage`). Send with [`Client::import_image`](crate::Client::import_image).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -1475,8 +1574,12 @@ impl crate::runtime::Operation for ImportImageRequest {
 /// Lists who a private image is shared with: one `Image` record per share, with
 /// `destinationAccountID`, `destinationUser`, `sourceAccountID`, `sourceUser` and the share
 /// status in `imageStatus` (`waiting`, `accepted`, `rejected`). Paged by `pageNo` /
-/// `pageSize`, which the doc types as strings; they are integers here (the query string is
-/// text either way, so the bytes sent are the same). EOP api 6764.
+/// `pageSize` (1–50, default 10), which the doc types as strings; they are integers here
+/// (the query string is text either way, so the bytes sent are the same). EOP api 6764.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `GET /v4/image/show-shared-list` (operationId `listImageShares`). Send with [`Client::list_image_shares`](crate::Client::list_image_shares).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -1605,9 +1708,14 @@ impl crate::runtime::Operation for ListImageSharesRequest {
 
 /// 查询私有镜像任务列表 — List the import and export tasks of a private image
 ///
-/// Lists the import/export tasks of a private image, with progress. A read, although it is a
-/// POST with a JSON body (safe to retry). Paged by `pageNo` / `pageSize` in the body. EOP api
-/// 22124 (documented in doc revision 83 only).
+/// Lists the import/export tasks of a private image, with status and progress. A read,
+/// although it is a POST with a JSON body (safe to retry). Paged by `pageNo` / `pageSize`
+/// (1–50, default 10) in the body; `Client::paginate` walks every page. EOP api 22124
+/// (documented in doc revision 83 only).
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/list-tasks` (operationId `listImageTasks`). Send with [`Client::list_image_tasks`](crate::Client::list_image_tasks).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -1757,7 +1865,12 @@ impl crate::runtime::Operation for ListImageTasksRequest {
 ///
 /// Lists the images usable in a region: public images by default, or private, shared,
 /// security-product, curated, application or marketplace images by `imageVisibilityCode`.
-/// Paged by `pageNo` / `pageSize`. EOP api 4763.
+/// The other filters apply only with the codes they name. Paged by `pageNo` / `pageSize`
+/// (1–200, default 10); `Client::paginate` walks every page. EOP api 4763.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `GET /v4/image/list` (operationId `listImages`). Send with [`Client::list_images`](crate::Client::list_images).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -2046,8 +2159,12 @@ impl crate::runtime::Operation for ListImagesRequest {
 
 /// 查询创建私有镜像（镜像文件）任务列表 — List image import tasks
 ///
-/// Lists the import tasks (创建私有镜像（镜像文件）任务) of the region. Paged by `pageNo` /
-/// `pageSize`. The item shape is not documented; see `ImportTask`. EOP api 7488.
+/// Lists the import tasks (创建私有镜像（镜像文件）任务) of the region. Paged by `pageNo` / `pageSize`
+/// (1–50, default 10). The item shape is not documented; see `ImportTask`. EOP api 7488.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `GET /v4/image/list-import-tasks` (operationId `listImportTasks`). Send with [`Client::list_import_tasks`](crate::Client::list_import_tasks).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -2175,8 +2292,13 @@ impl crate::runtime::Operation for ListImportTasksRequest {
 
 /// 查询私有镜像支持复制到的目标资源池 — List the regions a private image can be copied to
 ///
-/// Lists the destination regions of `copyImageAcrossRegions` from a source region (a multi-AZ
-/// region with the cross-region copy feature). EOP api 18059.
+/// Lists the regions a private image of this region can be copied to with
+/// `copyImageAcrossRegions`; the source region must be a multi-AZ region with the
+/// cross-region copy feature. EOP api 18059.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `GET /v4/image/list-supported-dest-crr-regions` (operationId `listSupportedDestinationRegions`). Send with [`Client::list_supported_destination_regions`](crate::Client::list_supported_destination_regions).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -2235,6 +2357,13 @@ impl crate::runtime::Operation for ListSupportedDestinationRegionsRequest {
 ///
 /// Acts on an import/export task found with `listImageTasks`; the only action is `cancel`.
 /// EOP api 22125 (documented in doc revision 83 only).
+///
+/// Async: a cancelled task goes `cancelling` → `cancelled`; follow it with
+/// `listImageTasks`. `returnObj.success` tells whether the action was taken.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/action-task` (operationId `operateImageTask`). Send with [`Client::operate_image_task`](crate::Client::operate_image_task).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -2296,13 +2425,16 @@ impl crate::runtime::Operation for OperateImageTaskRequest {
 
 /// 恢复使用(取消弃用)私有镜像 — Reactivate a deprecated private image
 ///
-/// Brings a `deactivated` private image back into use: `reactivating` → `active`. Not for
-/// `iso_image` (in regions that are not multi-AZ, not for `full_ecs_image` either). POST with
-/// the parameters in the query string and no body. Wait with the `imageActive` waiter.
-/// EOP api 5584.
+/// Brings a `deactivated` (deprecated) private image back into use. Not for `iso_image` (in
+/// regions that are not multi-AZ, not for `full_ecs_image` either). POST with the
+/// parameters in the query string and no body. EOP api 5584.
 ///
-/// Unverified: whether the server also accepts these parameters in a JSON body; the official
-/// SDK and the doc send them in the query only, and so does this client.
+/// Async: `deactivated` → `reactivating` → `active`; wait with
+/// `Client::wait_until_image_active` (the `imageActive` waiter).
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
 ///
@@ -2364,8 +2496,15 @@ impl crate::runtime::Operation for ReactivateImageRequest {
 
 /// 拒绝共享镜像 — Reject an image shared with this account
 ///
-/// Called by the recipient account: rejects a shared image in status `accepted`. The caller
-/// must make sure the image is not in use (e.g. by a cloud server). EOP api 5227.
+/// Called by the recipient account: rejects an image shared with it whose share is
+/// `accepted`. The caller must make sure the image is not in use (e.g. by a cloud server).
+/// EOP api 5227.
+///
+/// Synchronous: the share becomes `rejected`; `acceptSharedImage` can accept it again.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/shared-image/reject` (operationId `rejectSharedImage`). Send with [`Client::reject_shared_image`](crate::Client::reject_shared_image).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -2423,9 +2562,16 @@ impl crate::runtime::Operation for RejectSharedImageRequest {
 /// 共享私有镜像 — Share a private image with another account
 ///
 /// Shares an `active` private image (not `iso_image`; in regions that are not multi-AZ, not
-/// `full_ecs_image` either) with another CTyun account. The recipient sees it with
-/// `imageVisibilityCode=2` in status `waiting` and accepts or rejects it with its own keys.
-/// EOP api 5114.
+/// `full_ecs_image` either) with another CTyun account, within the recipient's quota. EOP
+/// api 5114.
+///
+/// Async: the share starts `waiting`; the recipient sees the image with
+/// `imageVisibilityCode=2` and calls `acceptSharedImage` or `rejectSharedImage` with its
+/// own keys. `listImageShares` shows each share's status. There is no waiter.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/shared-image/create` (operationId `shareImage`). Send with [`Client::share_image`](crate::Client::share_image).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -2491,8 +2637,15 @@ impl crate::runtime::Operation for ShareImageRequest {
 
 /// 取消共享私有镜像 — Stop sharing a private image
 ///
-/// Cancels shares of a private image, either with the listed accounts or with every
-/// recipient. A share already `accepted` by its recipient cannot be cancelled. EOP api 5229.
+/// Cancels shares of a private image, either with the listed accounts
+/// (`destinationAccountID`) or with every recipient (`cancelAllSharedAccount`). A share
+/// already `accepted` by its recipient cannot be cancelled. EOP api 5229.
+///
+/// Synchronous: `returnObj` is empty; `listImageShares` shows the remaining shares.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/shared-image/delete` (operationId `unshareImage`). Send with [`Client::unshare_image`](crate::Client::unshare_image).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -2575,8 +2728,14 @@ impl crate::runtime::Operation for UnshareImageRequest {
 
 /// 修改私有镜像属性 — Modify a private image's attributes
 ///
-/// Changes attributes of an `active` private image. Every field left out keeps the image's
-/// current value. EOP api 5085.
+/// Changes the name, description, boot mode, RAM limits or XSSD support of an `active`
+/// private image. Every field left out keeps the image's current value. EOP api 5085.
+///
+/// Synchronous: `returnObj` is empty; read the new values with `getImage`.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/update` (operationId `updateImage`). Send with [`Client::update_image`](crate::Client::update_image).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -2715,9 +2874,15 @@ impl crate::runtime::Operation for UpdateImageRequest {
 
 /// 修改私有镜像标签 — Bind or unbind labels on private images
 ///
-/// Binds labels to, or unbinds them from, up to 50 private images. `BIND` overwrites a label
-/// with the same key and adds the others; `UNBIND` removes matching labels and ignores
-/// missing ones. EOP api 21418 (documented in doc revision 83 only).
+/// Binds labels to, or unbinds them from, up to 50 private images. `BIND` overwrites a
+/// label with the same key and adds the others; `UNBIND` removes matching labels and
+/// ignores missing ones. EOP api 21418 (documented in doc revision 83 only).
+///
+/// Synchronous: `returnObj` is empty.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/update-labels` (operationId `updateImageLabels`). Send with [`Client::update_image_labels`](crate::Client::update_image_labels).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -2792,7 +2957,12 @@ impl crate::runtime::Operation for UpdateImageLabelsRequest {
 /// 校验镜像文件地址 — Validate an image file URL before importing it
 ///
 /// Checks an image file URL for `importImage`: format, endpoint, bucket and object
-/// reachability, encryption, archiving, size and public readability. EOP api 5305.
+/// reachability, encryption, archiving, size and public readability. Each check is one
+/// boolean of the result; a failed check is not an error. EOP api 5305.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `GET /v4/image/validate-file-source` (operationId `validateImageFileSource`). Send with [`Client::validate_image_file_source`](crate::Client::validate_image_file_source).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
