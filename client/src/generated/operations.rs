@@ -18,7 +18,7 @@
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AcceptSharedImageRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -39,7 +39,7 @@ impl AcceptSharedImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -85,7 +85,7 @@ impl crate::runtime::Operation for AcceptSharedImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CopyImageRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -144,7 +144,7 @@ impl CopyImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -214,7 +214,7 @@ impl crate::runtime::Operation for CopyImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CopyImageAcrossRegionsRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -279,7 +279,7 @@ impl CopyImageAcrossRegionsRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -344,7 +344,7 @@ impl crate::runtime::Operation for CopyImageAcrossRegionsRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -424,7 +424,7 @@ impl CreateImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -507,7 +507,7 @@ impl crate::runtime::Operation for CreateImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageFromDataDiskRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -581,7 +581,7 @@ impl CreateImageFromDataDiskRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -654,7 +654,7 @@ impl crate::runtime::Operation for CreateImageFromDataDiskRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageFromEcsRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -713,7 +713,7 @@ impl CreateImageFromEcsRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -784,7 +784,7 @@ impl crate::runtime::Operation for CreateImageFromEcsRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageFromEcsSnapshotRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -864,7 +864,7 @@ impl CreateImageFromEcsSnapshotRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -946,7 +946,7 @@ impl crate::runtime::Operation for CreateImageFromEcsSnapshotRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageFromSharedImageRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -1001,7 +1001,7 @@ impl CreateImageFromSharedImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -1073,7 +1073,7 @@ pub struct DeactivateImageRequest {
     /// Wire name `imageID` (query); required.
     #[serde(skip)]
     pub image_id: String,
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
@@ -1089,7 +1089,7 @@ impl DeactivateImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -1137,7 +1137,7 @@ impl crate::runtime::Operation for DeactivateImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteImageRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -1158,7 +1158,7 @@ impl DeleteImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -1204,7 +1204,7 @@ impl crate::runtime::Operation for DeleteImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteImportTaskRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
@@ -1225,7 +1225,7 @@ impl DeleteImportTaskRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -1274,7 +1274,7 @@ impl crate::runtime::Operation for DeleteImportTaskRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ExportImageRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -1321,7 +1321,7 @@ impl ExportImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -1369,7 +1369,7 @@ impl crate::runtime::Operation for ExportImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetImageRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
@@ -1402,7 +1402,7 @@ impl GetImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -1460,7 +1460,7 @@ impl crate::runtime::Operation for GetImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImportImageRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -1523,7 +1523,7 @@ impl ImportImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -1585,7 +1585,7 @@ impl crate::runtime::Operation for ImportImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImageSharesRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
@@ -1626,7 +1626,7 @@ impl ListImageSharesRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -1721,7 +1721,7 @@ impl crate::runtime::Operation for ListImageSharesRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImageTasksRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -1774,7 +1774,7 @@ impl ListImageTasksRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -1876,7 +1876,7 @@ impl crate::runtime::Operation for ListImageTasksRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImagesRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
@@ -1985,7 +1985,7 @@ impl ListImagesRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2170,7 +2170,7 @@ impl crate::runtime::Operation for ListImagesRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImportTasksRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
@@ -2205,7 +2205,7 @@ impl ListImportTasksRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2304,7 +2304,7 @@ impl crate::runtime::Operation for ListImportTasksRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSupportedDestinationRegionsRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
@@ -2317,7 +2317,7 @@ impl ListSupportedDestinationRegionsRequest {
         Self { region_id: None }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2369,7 +2369,7 @@ impl crate::runtime::Operation for ListSupportedDestinationRegionsRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OperateImageTaskRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -2395,7 +2395,7 @@ impl OperateImageTaskRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2447,7 +2447,7 @@ pub struct ReactivateImageRequest {
     /// Wire name `imageID` (query); required.
     #[serde(skip)]
     pub image_id: String,
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
@@ -2463,7 +2463,7 @@ impl ReactivateImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2510,7 +2510,7 @@ impl crate::runtime::Operation for ReactivateImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RejectSharedImageRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -2531,7 +2531,7 @@ impl RejectSharedImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2577,7 +2577,7 @@ impl crate::runtime::Operation for RejectSharedImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ShareImageRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -2607,7 +2607,7 @@ impl ShareImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2651,7 +2651,7 @@ impl crate::runtime::Operation for ShareImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UnshareImageRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -2686,7 +2686,7 @@ impl UnshareImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2741,7 +2741,7 @@ impl crate::runtime::Operation for UnshareImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateImageRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -2808,7 +2808,7 @@ impl UpdateImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2888,7 +2888,7 @@ impl crate::runtime::Operation for UpdateImageRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateImageLabelsRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -2926,7 +2926,7 @@ impl UpdateImageLabelsRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2968,7 +2968,7 @@ impl crate::runtime::Operation for UpdateImageLabelsRequest {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ValidateImageFileSourceRequest {
-    /// Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
@@ -2989,7 +2989,7 @@ impl ValidateImageFileSourceRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
