@@ -105,11 +105,7 @@ fn item_boundary(line: &str, next: &str) -> bool {
     if this.starts_with("//!") {
         return !next_t.starts_with("//!");
     }
-    if this.starts_with("//") {
-        // Prose: a doc line that happens to end in `;` does not end an item.
-        return false;
-    }
-    if indent(line) != indent(next) {
+    if indent(line) != indent(next) || this.starts_with("//") {
         return false;
     }
     let opens_doc_or_attr = next_t.starts_with("///") || next_t.starts_with("#[");
