@@ -36,13 +36,13 @@ pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct ClientBuilder {
     credentials: Option<Credentials>,
     endpoint: Option<String>,
-    region_id: Option<String>,
+    region: Option<String>,
     connect_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     retry: Option<RetryConfig>,
     user_agent: Option<String>,
-    http: Option<reqwest::Client>,
+    http_client: Option<reqwest::Client>,
     clock: Option<Arc<dyn Clock>>,
     request_ids: Option<Arc<dyn RequestIdGenerator>>,
     waiter_delays: Option<(Duration, Duration)>,
@@ -51,6 +51,17 @@ pub struct ClientBuilder {
     proxy: Option<reqwest::Proxy>,
     no_proxy: bool,
     pool_idle_timeout: Option<Duration>,
+}
+
+/// Builder setters that store their argument (through `Into`) in the field of the same name.
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty;)*) => {$(
+        $(#[$doc])*
+        pub fn $name(mut self, value: $ty) -> Self {
+        self.$name = Some(value.into());
+        self
+        }
+    )*};
 }
 
 /// `http://` is accepted without opt-in only for loopback hosts (local fakes).
@@ -74,21 +85,14 @@ impl ClientBuilder {
     /// Like [`ClientBuilder::from_env`] with a custom variable lookup (for tests).
     pub fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder, Error> {
         let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        let ak = get(ENV_ACCESS_KEY);
-        let sk = get(ENV_SECRET_KEY);
-        let (ak, sk) = match (ak, sk) {
-            (Some(ak), Some(sk)) => (ak, sk),
-            (ak, sk) => {
-                let missing: Vec<&str> = [(ak.is_none(), ENV_ACCESS_KEY), (sk.is_none(), ENV_SECRET_KEY)]
-                    .into_iter()
-                    .filter_map(|(m, n)| m.then_some(n))
-                    .collect();
-                return Err(Error::Config(format!(
-                    "missing credentials: set {} (the access key and secret key from the CTyun \
-                     console, 账号中心 → 安全设置 → 用户AccessKey)",
-                    missing.join(" and ")
-                )));
-            }
+        let (Some(ak), Some(sk)) = (get(ENV_ACCESS_KEY), get(ENV_SECRET_KEY)) else {
+            let missing: Vec<&str> =
+                [ENV_ACCESS_KEY, ENV_SECRET_KEY].into_iter().filter(|n| get(n).is_none()).collect();
+            return Err(Error::Config(format!(
+                "missing credentials: set {} (the access key and secret key from the CTyun \
+             console, 账号中心 → 安全设置 → 用户AccessKey)",
+                missing.join(" and ")
+            )));
         };
         let mut b = ClientBuilder::default().credentials(Credentials::new(ak, sk));
         if let Some(region) = get(ENV_REGION_ID) {
@@ -100,76 +104,42 @@ impl ClientBuilder {
         Ok(b)
     }
 
-    /// Credentials to sign with (required).
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
-
-    /// Endpoint base URL; default [`DEFAULT_ENDPOINT`]. `http://` is accepted for local fakes.
-    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.endpoint = Some(endpoint.into());
-        self
-    }
-
-    /// Default `regionID` for requests that leave it out.
-    pub fn region(mut self, region_id: impl Into<String>) -> Self {
-        self.region_id = Some(region_id.into());
-        self
-    }
-
-    /// Connect timeout (default 10 s). Ignored when [`ClientBuilder::http_client`] is given.
-    pub fn connect_timeout(mut self, t: Duration) -> Self {
-        self.connect_timeout = Some(t);
-        self
-    }
-
-    /// Per-attempt timeout, from sending to the last body byte (default 30 s).
-    pub fn attempt_timeout(mut self, t: Duration) -> Self {
-        self.attempt_timeout = Some(t);
-        self
-    }
-
-    /// Limit for a whole call including retries and back-off (default: none beyond the retry
-    /// budget).
-    pub fn operation_timeout(mut self, t: Duration) -> Self {
-        self.operation_timeout = Some(t);
-        self
-    }
-
-    /// Retry policy (default [`RetryConfig::default`]).
-    pub fn retry(mut self, retry: RetryConfig) -> Self {
-        self.retry = Some(retry);
-        self
-    }
-
-    /// `User-Agent` header (default `ctyun-image-rust/<version>`). CTyun's own samples send a
-    /// browser User-Agent because the gateway's risk control has been seen to reject unknown
-    /// agents; set one here if you meet that.
-    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
-        self.user_agent = Some(ua.into());
-        self
-    }
-
-    /// Use this `reqwest::Client` (connection pool, proxy, TLS settings) instead of building one.
-    /// Then `connect_timeout` and `user_agent` are not applied (set them on your client), and
-    /// you should disable redirects on it (`redirect(Policy::none())`): a redirect would carry
-    /// the signature headers to another host.
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = Some(http);
-        self
-    }
-
-    /// Clock for `Eop-date` (default: system clock).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
-        self
-    }
-
-    /// Source of `ctyun-eop-request-id` values (default: random UUIDv4).
-    pub fn request_ids(mut self, ids: Arc<dyn RequestIdGenerator>) -> Self {
-        self.request_ids = Some(ids);
-        self
+    setters! {
+        /// Credentials to sign with (required).
+        credentials: Credentials;
+        /// Endpoint base URL; default [`DEFAULT_ENDPOINT`]. `http://` is accepted for local fakes.
+        endpoint: impl Into<String>;
+        /// Default `regionID` for requests that leave it out.
+        region: impl Into<String>;
+        /// Connect timeout (default 10 s). Ignored when [`ClientBuilder::http_client`] is given.
+        connect_timeout: Duration;
+        /// Per-attempt timeout, from sending to the last body byte (default 30 s).
+        attempt_timeout: Duration;
+        /// Limit for a whole call including retries and back-off (default: none beyond the retry
+        /// budget).
+        operation_timeout: Duration;
+        /// Retry policy (default [`RetryConfig::default`]).
+        retry: RetryConfig;
+        /// `User-Agent` header (default `ctyun-image-rust/<version>`). CTyun's own samples send a
+        /// browser User-Agent because the gateway's risk control has been seen to reject unknown
+        /// agents; set one here if you meet that.
+        user_agent: impl Into<String>;
+        /// Use this `reqwest::Client` (connection pool, proxy, TLS settings) instead of building one.
+        /// Then `connect_timeout` and `user_agent` are not applied (set them on your client), and
+        /// you should disable redirects on it (`redirect(Policy::none())`): a redirect would carry
+        /// the signature headers to another host.
+        http_client: reqwest::Client;
+        /// Clock for `Eop-date` (default: system clock).
+        clock: Arc<dyn Clock>;
+        /// Source of `ctyun-eop-request-id` values (default: random UUIDv4).
+        request_ids: Arc<dyn RequestIdGenerator>;
+        /// Send every request through this proxy (e.g. `reqwest::Proxy::https("http://proxy:3128")`).
+        /// Without it, `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY` from the environment are
+        /// honoured (reqwest's default). Ignored when [`ClientBuilder::http_client`] is given.
+        proxy: reqwest::Proxy;
+        /// How long an idle pooled connection is kept (reqwest's default: 90 s). Set it below the
+        /// idle timeout of a NAT or proxy on the way, so a dead connection is not reused.
+        pool_idle_timeout: Duration;
     }
 
     /// Poll delays for every waiter (first delay, longest delay), instead of each waiter's own
@@ -187,24 +157,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Send every request through this proxy (e.g. `reqwest::Proxy::https("http://proxy:3128")`).
-    /// Without it, `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY` from the environment are
-    /// honoured (reqwest's default). Ignored when [`ClientBuilder::http_client`] is given.
-    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
-        self.proxy = Some(proxy);
-        self
-    }
-
     /// Ignore proxies, including the environment's `HTTPS_PROXY` and friends.
     pub fn no_proxy(mut self) -> Self {
         self.no_proxy = true;
-        self
-    }
-
-    /// How long an idle pooled connection is kept (reqwest's default: 90 s). Set it below the
-    /// idle timeout of a NAT or proxy on the way, so a dead connection is not reused.
-    pub fn pool_idle_timeout(mut self, t: Duration) -> Self {
-        self.pool_idle_timeout = Some(t);
         self
     }
 
@@ -240,14 +195,14 @@ impl ClientBuilder {
         if parsed.scheme() == "http" && !self.allow_http && !is_loopback(&parsed) {
             return Err(Error::Config(format!(
                 "endpoint {endpoint:?} is plain http to a non-loopback host: signed requests would travel in clear \
-                 text; use https, or ClientBuilder::allow_insecure_http for a test server"
+             text; use https, or ClientBuilder::allow_insecure_http for a test server"
             )));
         }
         if !credentials.access_key().bytes().all(|b| b.is_ascii_graphic()) {
             return Err(Error::Config("the access key must be printable ASCII without spaces (check CTYUN_AK)".into()));
         }
         crate::tls::install_crypto_provider();
-        let http = match self.http {
+        let http = match self.http_client {
             Some(h) => h,
             None => {
                 let ua = self
@@ -281,7 +236,7 @@ impl ClientBuilder {
                 http,
                 endpoint,
                 credentials,
-                defaults: RequestDefaults { region_id: self.region_id },
+                defaults: RequestDefaults { region_id: self.region },
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 request_ids: self.request_ids.unwrap_or_else(|| Arc::new(UuidRequestIds)),
                 attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
