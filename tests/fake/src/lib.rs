@@ -312,6 +312,7 @@ impl FakeServer {
     }
 
     /// Adds an image (see [`SeedImage`]); returns its id.
+    #[allow(clippy::needless_pass_by_value, reason = "taken by value like a builder: callers build it inline")]
     pub fn seed_image(&self, image: SeedImage) -> String {
         self.shared.lock().seed_image(&image)
     }
@@ -402,13 +403,14 @@ async fn serve_connection(shared: Arc<Shared>, stream: TcpStream, mut stop: watc
 
 /// A success envelope as JSON.
 pub fn ok_envelope(return_obj: Value) -> Value {
-    json!({
+    let mut envelope = json!({
         "statusCode": 800,
         "errorCode": "",
         "message": "SUCCESS",
         "description": "成功",
-        "returnObj": return_obj,
-    })
+    });
+    envelope["returnObj"] = return_obj;
+    envelope
 }
 
 /// A failure envelope (`statusCode` 900) as JSON.
