@@ -75,6 +75,30 @@ fn is_loopback(url: &reqwest::Url) -> bool {
     })
 }
 
+/// The endpoint (default [`DEFAULT_ENDPOINT`]) without a trailing `/`, once it is an
+/// `https://host[:port]` URL (or `http://` to loopback, or anywhere with `allow_http`).
+fn checked_endpoint(endpoint: Option<&str>, allow_http: bool) -> Result<String, Error> {
+    let endpoint = endpoint.unwrap_or(DEFAULT_ENDPOINT).trim().trim_end_matches('/').to_owned();
+    let invalid = |why: String| Err(Error::Config(format!("invalid endpoint {endpoint:?}: {why}")));
+    let parsed = match reqwest::Url::parse(&endpoint) {
+        Ok(p) => p,
+        Err(e) => return invalid(e.to_string()),
+    };
+    if !matches!(parsed.scheme(), "https" | "http") || parsed.host().is_none() {
+        return invalid("expected https://host[:port]".into());
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return invalid("must not contain a query or fragment".into());
+    }
+    if parsed.scheme() == "http" && !allow_http && !is_loopback(&parsed) {
+        return Err(Error::Config(format!(
+            "endpoint {endpoint:?} is plain http to a non-loopback host: signed requests would travel in clear \
+             text; use https, or ClientBuilder::allow_insecure_http for a test server"
+        )));
+    }
+    Ok(endpoint)
+}
+
 impl ClientBuilder {
     /// A builder preloaded from the environment: `CTYUN_AK` and `CTYUN_SK` (both required and
     /// non-empty), `CTYUN_REGION_ID` and `CTYUN_ENDPOINT` (optional).
@@ -170,9 +194,40 @@ impl ClientBuilder {
         self
     }
 
+    /// The HTTP client given, or one built from the settings (never following redirects).
+    fn take_http_client(&mut self) -> Result<reqwest::Client, Error> {
+        if let Some(http) = self.http_client.take() {
+            return Ok(http);
+        }
+        let ua = self
+            .user_agent
+            .take()
+            .unwrap_or_else(|| concat!("ctyun-image-rust/", env!("CARGO_PKG_VERSION")).to_owned());
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            USER_AGENT,
+            HeaderValue::from_str(&ua).map_err(|_| Error::Config(format!("invalid User-Agent {ua:?}")))?,
+        );
+        let mut b = reqwest::Client::builder()
+            // Never follow redirects: they would carry the signature headers to another
+            // host and could re-send a POST.
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .default_headers(headers);
+        if let Some(t) = self.pool_idle_timeout {
+            b = b.pool_idle_timeout(t);
+        }
+        if self.no_proxy {
+            b = b.no_proxy();
+        } else if let Some(p) = self.proxy.take() {
+            b = b.proxy(p);
+        }
+        b.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {}", error_chain(&e))))
+    }
+
     /// Builds the client.
-    pub fn build(self) -> Result<Client, Error> {
-        let credentials = self.credentials.ok_or_else(|| {
+    pub fn build(mut self) -> Result<Client, Error> {
+        let credentials = self.credentials.take().ok_or_else(|| {
             Error::Config(format!(
                 "no credentials: call ClientBuilder::credentials or set {ENV_ACCESS_KEY} and {ENV_SECRET_KEY}"
             ))
@@ -182,54 +237,12 @@ impl ClientBuilder {
                 "empty access key or secret key: set {ENV_ACCESS_KEY} and {ENV_SECRET_KEY}"
             )));
         }
-        let endpoint = self.endpoint.unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
-        let endpoint = endpoint.trim().trim_end_matches('/').to_owned();
-        let parsed =
-            reqwest::Url::parse(&endpoint).map_err(|e| Error::Config(format!("invalid endpoint {endpoint:?}: {e}")))?;
-        if !matches!(parsed.scheme(), "https" | "http") || parsed.host().is_none() {
-            return Err(Error::Config(format!("invalid endpoint {endpoint:?}: expected https://host[:port]")));
-        }
-        if parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(Error::Config(format!("invalid endpoint {endpoint:?}: must not contain a query or fragment")));
-        }
-        if parsed.scheme() == "http" && !self.allow_http && !is_loopback(&parsed) {
-            return Err(Error::Config(format!(
-                "endpoint {endpoint:?} is plain http to a non-loopback host: signed requests would travel in clear \
-             text; use https, or ClientBuilder::allow_insecure_http for a test server"
-            )));
-        }
+        let endpoint = checked_endpoint(self.endpoint.as_deref(), self.allow_http)?;
         if !credentials.access_key().bytes().all(|b| b.is_ascii_graphic()) {
             return Err(Error::Config("the access key must be printable ASCII without spaces (check CTYUN_AK)".into()));
         }
         crate::tls::install_crypto_provider();
-        let http = match self.http_client {
-            Some(h) => h,
-            None => {
-                let ua = self
-                    .user_agent
-                    .unwrap_or_else(|| concat!("ctyun-image-rust/", env!("CARGO_PKG_VERSION")).to_owned());
-                let mut headers = HeaderMap::new();
-                headers.insert(
-                    USER_AGENT,
-                    HeaderValue::from_str(&ua).map_err(|_| Error::Config(format!("invalid User-Agent {ua:?}")))?,
-                );
-                let mut b = reqwest::Client::builder()
-                    // Never follow redirects: they would carry the signature headers to another
-                    // host and could re-send a POST.
-                    .redirect(reqwest::redirect::Policy::none())
-                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                    .default_headers(headers);
-                if let Some(t) = self.pool_idle_timeout {
-                    b = b.pool_idle_timeout(t);
-                }
-                if self.no_proxy {
-                    b = b.no_proxy();
-                } else if let Some(p) = self.proxy {
-                    b = b.proxy(p);
-                }
-                b.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {}", error_chain(&e))))?
-            }
-        };
+        let http = self.take_http_client()?;
         let retry = self.retry.unwrap_or_default();
         Ok(Client {
             inner: Arc::new(Inner {
