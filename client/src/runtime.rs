@@ -56,15 +56,12 @@ impl RequestDefaults {
     /// Fills a region field left empty by the caller; errors when neither is set.
     pub fn fill_region(&self, field: &mut Option<String>, wire_name: &str) -> Result<(), String> {
         if field.is_none() {
-            match &self.region_id {
-                Some(r) => *field = Some(r.clone()),
-                None => {
-                    return Err(format!(
-                        "`{wire_name}` is required: set it on the request or configure a default \
-                         region (CTYUN_REGION_ID or ClientBuilder::region)"
-                    ))
-                }
-            }
+            *field = Some(self.region_id.clone().ok_or_else(|| {
+                format!(
+                    "`{wire_name}` is required: set it on the request or configure a default region \
+                     (CTYUN_REGION_ID or ClientBuilder::region)"
+                )
+            })?);
         }
         Ok(())
     }

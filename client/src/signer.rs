@@ -191,11 +191,10 @@ fn feed_string_to_sign(p: &SigningParams<'_>, body_hash: &[u8; 64], mut sink: im
 /// The string to sign, for diagnostics and tests. [`sign`] streams the same bytes into the
 /// HMAC without building this string.
 pub fn string_to_sign(p: &SigningParams<'_>) -> String {
-    let hash = body_hash_hex(p.body);
-    let mut out = Vec::with_capacity(64 + p.request_id.len() + p.eop_date.len() + p.query.as_str().len() + 40);
-    feed_string_to_sign(p, &hash, |piece| out.extend_from_slice(piece));
+    let mut out = Vec::new();
+    feed_string_to_sign(p, &body_hash_hex(p.body), |piece| out.extend_from_slice(piece));
     // Every piece is UTF-8: the inputs are `&str` and the hash is ASCII hex.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
