@@ -328,6 +328,89 @@ fn variant_value<T: std::fmt::Debug>(v: &Variant<T>) -> String {
     format!("{:?}", v.value)
 }
 
+/// A required/nullable change that leaves the Rust type as it was.
+fn annotation_changed(h: Holder<'_>, f: &Field, g: &Field, fname: &str) -> Finding {
+    let mut what = Vec::new();
+    if f.required != g.required {
+        what.push(if g.required { "required" } else { "optional" });
+    }
+    if f.nullable != g.nullable {
+        what.push(if g.nullable { "nullable" } else { "non-nullable" });
+    }
+    Finding {
+        id: "field-annotation-changed",
+        message: format!(
+            "{fname} is now {} in the spec; its Rust type is unchanged (`{}`)",
+            what.join(" and "),
+            rust_opt(&g.ty, h.optional(g))
+        ),
+    }
+}
+
+/// What a required/nullable change of a request field does to its request type.
+fn request_requiredness(h: Holder<'_>, f: &Field, g: &Field, fname: &str) -> Finding {
+    let (owner, ty) = (h.name(), rust(&g.ty));
+    // The region default is reported on its own; judge the shape without it.
+    let g2 = Field { region_default: f.region_default, ..g.clone() };
+    let (was_opt, now_opt) = (h.optional(f), h.optional(&g2));
+    let what = h.what(g);
+    let noun = h.noun(g);
+    if !f.required && g.required {
+        let m = if was_opt && !now_opt {
+            format!(
+                "{what} is now required: `{owner}::new` takes `{}: {ty}`; the field is now `{ty}` (was `Option<{ty}>`)",
+                g.rust_name
+            )
+        } else {
+            format!("{what} is now required: {fname} must be set")
+        };
+        Finding { id: req_id(noun, "became-required"), message: m }
+    } else if was_opt != now_opt {
+        let why = if f.required != g.required {
+            "no longer required"
+        } else if g.nullable {
+            "now nullable"
+        } else {
+            "no longer nullable"
+        };
+        if now_opt {
+            let m = format!("{what} is {why}: `{owner}::new` no longer takes `{}`; set it with `.{}(..)`; the field is now `Option<{ty}>` (was `{ty}`)", g.rust_name, g.rust_name);
+            Finding { id: req_id(noun, "became-optional"), message: m }
+        } else {
+            let m = format!(
+                "{what} is {why}: `{owner}::new` takes `{}: {ty}`; the field is now `{ty}` (was `Option<{ty}>`)",
+                g.rust_name
+            );
+            Finding { id: req_id(noun, "became-required"), message: m }
+        }
+    } else {
+        annotation_changed(h, f, g, fname)
+    }
+}
+
+/// What a required/nullable change of a response field does to its model type.
+fn response_requiredness(h: Holder<'_>, f: &Field, g: &Field, fname: &str) -> Finding {
+    let ty = rust(&g.ty);
+    let (was_opt, now_opt) = (f.optional_in_model(), g.optional_in_model());
+    if was_opt == now_opt {
+        annotation_changed(h, f, g, fname)
+    } else if now_opt {
+        let (id, why) = if f.required && !g.required {
+            ("response-property-became-optional", "no longer required")
+        } else {
+            ("response-property-became-nullable", "now nullable")
+        };
+        Finding { id, message: format!("{fname} is {why}: now `Option<{ty}>` (was `{ty}`)") }
+    } else {
+        let (id, why) = if !f.required && g.required {
+            ("response-property-became-required", "now required")
+        } else {
+            ("response-property-became-non-nullable", "no longer nullable")
+        };
+        Finding { id, message: format!("{fname} is {why}: now `{ty}` (was `Option<{ty}>`)") }
+    }
+}
+
 impl<'a> Ctx<'a> {
     fn push(&mut self, id: &'static str, direction: Direction, scope: Scope, message: String, at: (Side, &str)) {
         let r = rule(id);
@@ -685,8 +768,7 @@ impl<'a> Ctx<'a> {
     fn field(&mut self, h: Holder<'_>, f: &Field, g: &Field, scope: &Scope, at: (Side, &str)) {
         let sides = h.sides();
         let dir = sides.direction();
-        let owner = h.name().to_owned();
-        let fname = format!("`{owner}::{}`", g.rust_name);
+        let fname = format!("`{}::{}`", h.name(), g.rust_name);
 
         if f.wire_name != g.wire_name {
             let m = format!("{fname} is `{}` on the wire (was `{}`)", g.wire_name, f.wire_name);
@@ -709,7 +791,27 @@ impl<'a> Ctx<'a> {
                 self.push(x.id, dir, scope.clone(), x.message, at);
             }
         }
-        if matches!(h, Holder::Request { .. }) && f.region_default != g.region_default {
+        if matches!(h, Holder::Request { .. }) {
+            self.request_defaults(h, f, g, &fname, scope, at);
+        }
+        // Requiredness and nullability, judged by what they do to the Rust API.
+        if f.required != g.required || f.nullable != g.nullable {
+            let req = sides.request.then(|| request_requiredness(h, f, g, &fname));
+            let resp = sides.response.then(|| response_requiredness(h, f, g, &fname));
+            if let Some(x) = stricter(req, resp) {
+                self.push(x.id, dir, scope.clone(), x.message, at);
+            }
+        }
+        if f.docs != g.docs {
+            let m = format!("docs of {fname}: {}", docs_delta(&f.docs, &g.docs));
+            self.push("docs-changed", Direction::None, scope.clone(), m, at);
+        }
+    }
+
+    /// A request field's `x-client-default` and `x-sent-default`.
+    fn request_defaults(&mut self, h: Holder<'_>, f: &Field, g: &Field, fname: &str, scope: &Scope, at: (Side, &str)) {
+        let owner = h.name();
+        if f.region_default != g.region_default {
             let shape = h.optional(f) != h.optional(g);
             let m = if g.region_default {
                 let tail = if shape { format!("; `{owner}::new` no longer takes it") } else { String::new() };
@@ -720,7 +822,7 @@ impl<'a> Ctx<'a> {
             };
             self.push("request-client-default-changed", Direction::Request, scope.clone(), m, at);
         }
-        if matches!(h, Holder::Request { .. }) && f.sent_default != g.sent_default {
+        if f.sent_default != g.sent_default {
             let shown = |d: &Option<SentDefault>| match d {
                 Some(SentDefault::Bool(b)) => format!("`{b}`"),
                 Some(SentDefault::Int(n)) => format!("`{n}`"),
@@ -732,89 +834,6 @@ impl<'a> Ctx<'a> {
                 shown(&f.sent_default)
             );
             self.push("request-sent-default-changed", Direction::Request, scope.clone(), m, at);
-        }
-
-        // Requiredness and nullability, judged by what they do to the Rust API.
-        let req_flip = f.required != g.required;
-        let null_flip = f.nullable != g.nullable;
-        if req_flip || null_flip {
-            let ty = rust(&g.ty);
-            let annotation = || {
-                let mut what = Vec::new();
-                if req_flip {
-                    what.push(if g.required { "required" } else { "optional" });
-                }
-                if null_flip {
-                    what.push(if g.nullable { "nullable" } else { "non-nullable" });
-                }
-                Finding {
-                    id: "field-annotation-changed",
-                    message: format!(
-                        "{fname} is now {} in the spec; its Rust type is unchanged (`{}`)",
-                        what.join(" and "),
-                        rust_opt(&g.ty, h.optional(g))
-                    ),
-                }
-            };
-            let req = sides.request.then(|| {
-                // The region default is reported above; judge the shape without it.
-                let g2 = Field { region_default: f.region_default, ..g.clone() };
-                let (was_opt, now_opt) = (h.optional(f), h.optional(&g2));
-                let what = h.what(g);
-                let noun = h.noun(g);
-                if !f.required && g.required {
-                    let m = if was_opt && !now_opt {
-                        format!("{what} is now required: `{owner}::new` takes `{}: {ty}`; the field is now `{ty}` (was `Option<{ty}>`)", g.rust_name)
-                    } else {
-                        format!("{what} is now required: {fname} must be set")
-                    };
-                    Finding { id: req_id(noun, "became-required"), message: m }
-                } else if was_opt != now_opt {
-                    let why = if req_flip {
-                        "no longer required"
-                    } else if g.nullable {
-                        "now nullable"
-                    } else {
-                        "no longer nullable"
-                    };
-                    if now_opt {
-                        let m = format!("{what} is {why}: `{owner}::new` no longer takes `{}`; set it with `.{}(..)`; the field is now `Option<{ty}>` (was `{ty}`)", g.rust_name, g.rust_name);
-                        Finding { id: req_id(noun, "became-optional"), message: m }
-                    } else {
-                        let m = format!("{what} is {why}: `{owner}::new` takes `{}: {ty}`; the field is now `{ty}` (was `Option<{ty}>`)", g.rust_name);
-                        Finding { id: req_id(noun, "became-required"), message: m }
-                    }
-                } else {
-                    annotation()
-                }
-            });
-            let resp = sides.response.then(|| {
-                let (was_opt, now_opt) = (f.optional_in_model(), g.optional_in_model());
-                if was_opt == now_opt {
-                    annotation()
-                } else if now_opt {
-                    let (id, why) = if f.required && !g.required {
-                        ("response-property-became-optional", "no longer required")
-                    } else {
-                        ("response-property-became-nullable", "now nullable")
-                    };
-                    Finding { id, message: format!("{fname} is {why}: now `Option<{ty}>` (was `{ty}`)") }
-                } else {
-                    let (id, why) = if !f.required && g.required {
-                        ("response-property-became-required", "now required")
-                    } else {
-                        ("response-property-became-non-nullable", "no longer nullable")
-                    };
-                    Finding { id, message: format!("{fname} is {why}: now `{ty}` (was `Option<{ty}>`)") }
-                }
-            });
-            if let Some(x) = stricter(req, resp) {
-                self.push(x.id, dir, scope.clone(), x.message, at);
-            }
-        }
-        if f.docs != g.docs {
-            let m = format!("docs of {fname}: {}", docs_delta(&f.docs, &g.docs));
-            self.push("docs-changed", Direction::None, scope.clone(), m, at);
         }
     }
 

@@ -54,7 +54,7 @@ pub fn emit_with(api: &Api, spec_label: &str, rt: &Runtime) -> Result<Vec<Genera
     };
     let mut files = vec![
         file(spec_label, "mod.rs", root::emit_root(cx, spec_label))?,
-        file(spec_label, "model.rs", types::emit_types(cx, Module::Model, model_doc))?,
+        file(spec_label, "model.rs", types::emit_types(cx, Module::Model, &model_doc))?,
         file(spec_label, "operations.rs", operations::emit_operations(cx))?,
         // The `ctimage` command line, compiled with the `cli` feature only.
         file(spec_label, "cli.rs", cli::emit_cli(api, rt)?)?,

@@ -18,7 +18,7 @@ pub(super) fn emit_operations(cx: &Cx<'_>) -> TokenStream {
         cx.rt.client_send()
     );
     let ops = cx.api.operations.iter().map(|op| emit_operation(cx, op));
-    let types = super::types::emit_types(cx, Module::Operations, quote!());
+    let types = super::types::emit_types(cx, Module::Operations, &quote!());
     quote! {
         //! One request type per operation. Required fields are arguments of `new`, optional ones
         #![doc = #doc]

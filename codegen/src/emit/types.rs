@@ -8,7 +8,7 @@ use super::Cx;
 use crate::ir::{Module, TypeDef, TypeKind};
 
 /// Every type of `module`, after `preamble` (inner docs).
-pub(super) fn emit_types(cx: &Cx<'_>, module: Module, preamble: TokenStream) -> TokenStream {
+pub(super) fn emit_types(cx: &Cx<'_>, module: Module, preamble: &TokenStream) -> TokenStream {
     let defs = cx.api.types.values().filter(|t| t.module == module).map(|t| emit_type(cx, t));
     quote! {
         #preamble

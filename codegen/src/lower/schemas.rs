@@ -553,7 +553,13 @@ impl<'a> Lowerer<'a> {
 
 /// The doc note of a pair of bounds: `both`, `min` or `max` with `{a}` (the minimum) and `{b}`
 /// (the maximum) filled in; `None` without bounds.
-fn bounds<T: std::fmt::Display>(lo: Option<T>, hi: Option<T>, both: &str, min: &str, max: &str) -> Option<String> {
+fn bounds<T: std::fmt::Display + Copy>(
+    lo: Option<T>,
+    hi: Option<T>,
+    both: &str,
+    min: &str,
+    max: &str,
+) -> Option<String> {
     let fill = |template: &str, a: &Option<T>, b: &Option<T>| {
         let text = |x: &Option<T>| x.as_ref().map(ToString::to_string).unwrap_or_default();
         template.replace("{a}", &text(a)).replace("{b}", &text(b))
