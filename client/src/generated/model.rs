@@ -101,6 +101,13 @@ pub struct DestinationRegions {
     pub regions: Option<Vec<String>>,
 }
 
+impl DestinationRegions {
+    /// `regions`: Destination region IDs. Empty when absent or `null`.
+    pub fn regions(&self) -> &[String] {
+        self.regions.as_deref().unwrap_or_default()
+    }
+}
+
 /// Disk image format.
 ///
 /// Values this client does not know are kept in [`DiskFormat::Unknown`], so a new server value never breaks decoding.
@@ -211,6 +218,48 @@ pub struct FileSourceValidation {
     /// Wire name `validURL`.
     #[serde(rename = "validURL", default, skip_serializing_if = "Option::is_none")]
     pub valid_url: Option<bool>,
+}
+
+impl FileSourceValidation {
+    /// `archivedObject`: True when the object is archived (frozen). `None` when absent or `null`.
+    pub fn archived_object(&self) -> Option<bool> {
+        self.archived_object
+    }
+
+    /// `encryptedObject`: True when the object is encrypted. `None` when absent or `null`.
+    pub fn encrypted_object(&self) -> Option<bool> {
+        self.encrypted_object
+    }
+
+    /// `objectSize`: Object size in bytes. `None` when absent or `null`.
+    pub fn object_size(&self) -> Option<i64> {
+        self.object_size
+    }
+
+    /// `publiclyReadableObject`: True when the object is publicly readable (checked in regions that are not multi-AZ; `null` otherwise). `None` when absent or `null`.
+    pub fn publicly_readable_object(&self) -> Option<bool> {
+        self.publicly_readable_object
+    }
+
+    /// `reachableBucket`: True when the bucket exists for the caller. `None` when absent or `null`.
+    pub fn reachable_bucket(&self) -> Option<bool> {
+        self.reachable_bucket
+    }
+
+    /// `reachableObject`: True when the object exists for the caller. `None` when absent or `null`.
+    pub fn reachable_object(&self) -> Option<bool> {
+        self.reachable_object
+    }
+
+    /// `validEndpoint`: True when the endpoint is valid and belongs to this region. `None` when absent or `null`.
+    pub fn valid_endpoint(&self) -> Option<bool> {
+        self.valid_endpoint
+    }
+
+    /// `validURL`: True when the URL passes the basic format check. `None` when absent or `null`.
+    pub fn valid_url(&self) -> Option<bool> {
+        self.valid_url
+    }
 }
 
 /// GPU image category.
@@ -646,6 +695,318 @@ pub struct Image {
     pub visible_image: Option<bool>,
 }
 
+impl Image {
+    /// `imageID`: Image ID (a UUID).
+    pub fn image_id(&self) -> &str {
+        &self.image_id
+    }
+
+    /// `imageName`: Name. `None` when absent or `null`.
+    pub fn image_name(&self) -> Option<&str> {
+        self.image_name.as_deref()
+    }
+
+    /// `imageDisplayName`: Display name. `None` when absent or `null`.
+    pub fn image_display_name(&self) -> Option<&str> {
+        self.image_display_name.as_deref()
+    }
+
+    /// `imageStatus`: Status. `None` when absent or `null`.
+    pub fn image_status(&self) -> Option<&ImageStatus> {
+        self.image_status.as_ref()
+    }
+
+    /// `imageVisibility`: Visibility. `None` when absent or `null`.
+    pub fn image_visibility(&self) -> Option<&ImageVisibility> {
+        self.image_visibility.as_ref()
+    }
+
+    /// `imageType`: Type; `null` means a system-disk image. `None` when absent or `null`.
+    pub fn image_type(&self) -> Option<&ImageType> {
+        self.image_type.as_ref()
+    }
+
+    /// `imageSource`: What the image was created from. `None` when absent or `null`.
+    pub fn image_source(&self) -> Option<&ImageSource> {
+        self.image_source.as_ref()
+    }
+
+    /// `imageClass`: `ECS` or `BMS` (bare metal). `None` when absent or `null`.
+    pub fn image_class(&self) -> Option<&ImageClass> {
+        self.image_class.as_ref()
+    }
+
+    /// `imageCategory`: Category (`bare`, `basic`, `exclusive`, `paas`, `security`); list only. `None` when absent or `null`.
+    pub fn image_category(&self) -> Option<&str> {
+        self.image_category.as_deref()
+    }
+
+    /// `imageSubcategory`: Comma-separated subcategories (`app`, `thin_app`). `None` when absent or `null`.
+    pub fn image_subcategory(&self) -> Option<&str> {
+        self.image_subcategory.as_deref()
+    }
+
+    /// `imageScene`: Comma-separated scenes (`dev`, `ecommerce`, `gaming`, `website`). `None` when absent or `null`.
+    pub fn image_scene(&self) -> Option<&str> {
+        self.image_scene.as_deref()
+    }
+
+    /// `imageProvider`: Marketplace provider (`CN_CTCLOUD_001` = 天翼云科技有限公司); list only. `None` when absent or `null`.
+    pub fn image_provider(&self) -> Option<&str> {
+        self.image_provider.as_deref()
+    }
+
+    /// `imageSize`: Image size in bytes. `None` when absent or `null`.
+    pub fn image_size(&self) -> Option<i64> {
+        self.image_size
+    }
+
+    /// `imageShareCount`: Number of shares of a private image. `None` when absent or `null`.
+    pub fn image_share_count(&self) -> Option<i32> {
+        self.image_share_count
+    }
+
+    /// `imageIntegrityCheckStatus`: Integrity-check status. `None` when absent or `null`.
+    pub fn image_integrity_check_status(&self) -> Option<&IntegrityCheckStatus> {
+        self.image_integrity_check_status.as_ref()
+    }
+
+    /// `enableImageIntegrityCheck`: Integrity check enabled. `None` when absent or `null`.
+    pub fn enable_image_integrity_check(&self) -> Option<bool> {
+        self.enable_image_integrity_check
+    }
+
+    /// `appCategory`: Application category (e.g. `Docker`, `Palworld`, `WordPress`); list and detail only. `None` when absent or `null`.
+    pub fn app_category(&self) -> Option<&str> {
+        self.app_category.as_deref()
+    }
+
+    /// `appVersion`: Application version. `None` when absent or `null`.
+    pub fn app_version(&self) -> Option<&str> {
+        self.app_version.as_deref()
+    }
+
+    /// `architecture`: CPU architecture. `None` when absent or `null`.
+    pub fn architecture(&self) -> Option<&Architecture> {
+        self.architecture.as_ref()
+    }
+
+    /// `azName`: Availability zone of a bare-metal image in a multi-AZ region. `None` when absent or `null`.
+    pub fn az_name(&self) -> Option<&str> {
+        self.az_name.as_deref()
+    }
+
+    /// `bootMode`: Boot mode of an x86_64 non-data-disk image. `None` when absent or `null`.
+    pub fn boot_mode(&self) -> Option<&BootMode> {
+        self.boot_mode.as_ref()
+    }
+
+    /// `chargeableImage`: True for a paid image. `None` when absent or `null`.
+    pub fn chargeable_image(&self) -> Option<bool> {
+        self.chargeable_image
+    }
+
+    /// `cmkID`: KMS key ID of an encrypted image; list only. `None` when absent or `null`.
+    pub fn cmk_id(&self) -> Option<&str> {
+        self.cmk_id.as_deref()
+    }
+
+    /// `containerFormat`: Container format (e.g. `bare`). `None` when absent or `null`.
+    pub fn container_format(&self) -> Option<&str> {
+        self.container_format.as_deref()
+    }
+
+    /// `cpuType`: CPU type (e.g. `intel`); list only. `None` when absent or `null`.
+    pub fn cpu_type(&self) -> Option<&str> {
+        self.cpu_type.as_deref()
+    }
+
+    /// `createdTime`: Creation time, Unix epoch seconds. `None` when absent or `null`.
+    pub fn created_time(&self) -> Option<i64> {
+        self.created_time
+    }
+
+    /// `createdTimeStr`: Creation time as a string (e.g. `2023-10-24T11:11:11Z`). `None` when absent or `null`.
+    pub fn created_time_str(&self) -> Option<&str> {
+        self.created_time_str.as_deref()
+    }
+
+    /// `updatedTime`: Update time, Unix epoch seconds. `None` when absent or `null`.
+    pub fn updated_time(&self) -> Option<i64> {
+        self.updated_time
+    }
+
+    /// `updatedTimeStr`: Update time as a string. `None` when absent or `null`.
+    pub fn updated_time_str(&self) -> Option<&str> {
+        self.updated_time_str.as_deref()
+    }
+
+    /// `cwaiType`: Comma-separated 云骁 AI-compute node types (`control`, `node`). `None` when absent or `null`.
+    pub fn cwai_type(&self) -> Option<&str> {
+        self.cwai_type.as_deref()
+    }
+
+    /// `description`: Description. `None` when absent or `null`.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// `destinationAccountID`: Share recipient account ID. `None` when absent or `null`.
+    pub fn destination_account_id(&self) -> Option<&str> {
+        self.destination_account_id.as_deref()
+    }
+
+    /// `destinationUser`: Share recipient (an e-mail address in the doc example). `None` when absent or `null`.
+    pub fn destination_user(&self) -> Option<&str> {
+        self.destination_user.as_deref()
+    }
+
+    /// `sourceAccountID`: Share provider account ID. `None` when absent or `null`.
+    pub fn source_account_id(&self) -> Option<&str> {
+        self.source_account_id.as_deref()
+    }
+
+    /// `sourceUser`: Share provider (an e-mail address in the doc example). `None` when absent or `null`.
+    pub fn source_user(&self) -> Option<&str> {
+        self.source_user.as_deref()
+    }
+
+    /// `diskFormat`: Disk format. `None` when absent or `null`.
+    pub fn disk_format(&self) -> Option<&DiskFormat> {
+        self.disk_format.as_ref()
+    }
+
+    /// `diskID`: Source system or data disk ID of a private image. `None` when absent or `null`.
+    pub fn disk_id(&self) -> Option<&str> {
+        self.disk_id.as_deref()
+    }
+
+    /// `diskSize`: Disk capacity in GiB. `None` when absent or `null`.
+    pub fn disk_size(&self) -> Option<i64> {
+        self.disk_size
+    }
+
+    /// `fullECSDiskSize`: Whole-machine image disk capacity in GiB. `None` when absent or `null`.
+    pub fn full_ecs_disk_size(&self) -> Option<i64> {
+        self.full_ecs_disk_size
+    }
+
+    /// `gpuImageCategory`: GPU image category. `None` when absent or `null`.
+    pub fn gpu_image_category(&self) -> Option<&GpuImageCategory> {
+        self.gpu_image_category.as_ref()
+    }
+
+    /// `gpuType`: GPU type: 1 Cambricon pass-through, 2 Ascend pass-through, 3 NVIDIA T4/V100 vGPU, 4 NVIDIA A10/V100S vGPU; list only. `None` when absent or `null`.
+    pub fn gpu_type(&self) -> Option<&crate::runtime::Scalar> {
+        self.gpu_type.as_ref()
+    }
+
+    /// `hasAcceptedSharedImages`: True when any share of this private image is `accepted`. `None` when absent or `null`.
+    pub fn has_accepted_shared_images(&self) -> Option<bool> {
+        self.has_accepted_shared_images
+    }
+
+    /// `isEncrypt`: True when the private image is encrypted; list only. `None` when absent or `null`.
+    pub fn is_encrypt(&self) -> Option<bool> {
+        self.is_encrypt
+    }
+
+    /// `marketClassI`: Marketplace level-1 class; list only. `None` when absent or `null`.
+    pub fn market_class_i(&self) -> Option<&str> {
+        self.market_class_i.as_deref()
+    }
+
+    /// `marketClassII`: Marketplace level-2 class; list only. `None` when absent or `null`.
+    pub fn market_class_ii(&self) -> Option<&str> {
+        self.market_class_ii.as_deref()
+    }
+
+    /// `maximumCPUCoreCount`: Maximum CPU cores; list only. `None` when absent or `null`.
+    pub fn maximum_cpu_core_count(&self) -> Option<i32> {
+        self.maximum_cpu_core_count
+    }
+
+    /// `minimumCPUCoreCount`: Minimum CPU cores; list only. `None` when absent or `null`.
+    pub fn minimum_cpu_core_count(&self) -> Option<i32> {
+        self.minimum_cpu_core_count
+    }
+
+    /// `maximumRAM`: Maximum RAM in GiB (0 = unlimited). `None` when absent or `null`.
+    pub fn maximum_ram(&self) -> Option<i32> {
+        self.maximum_ram
+    }
+
+    /// `minimumRAM`: Minimum RAM in GiB (0 = unlimited). `None` when absent or `null`.
+    pub fn minimum_ram(&self) -> Option<i32> {
+        self.minimum_ram
+    }
+
+    /// `osDistro`: OS distribution (e.g. `CTyunOS`). `None` when absent or `null`.
+    pub fn os_distro(&self) -> Option<&str> {
+        self.os_distro.as_deref()
+    }
+
+    /// `osType`: OS family. `None` when absent or `null`.
+    pub fn os_type(&self) -> Option<&OsType> {
+        self.os_type.as_ref()
+    }
+
+    /// `osVersion`: OS version. `None` when absent or `null`.
+    pub fn os_version(&self) -> Option<&str> {
+        self.os_version.as_deref()
+    }
+
+    /// `projectID`: Enterprise project ID (`0` = default). `None` when absent or `null`.
+    pub fn project_id(&self) -> Option<&str> {
+        self.project_id.as_deref()
+    }
+
+    /// `sourceDisks`: Disks of the source server of a whole-machine image; list only. Empty when absent or `null`.
+    pub fn source_disks(&self) -> &[SourceDisk] {
+        self.source_disks.as_deref().unwrap_or_default()
+    }
+
+    /// `sourceServerID`: Source ECS, ECS snapshot or bare-metal server ID. `None` when absent or `null`.
+    pub fn source_server_id(&self) -> Option<&str> {
+        self.source_server_id.as_deref()
+    }
+
+    /// `supportOneClickSFSMount`: One-click SFS mount support. `None` when absent or `null`.
+    pub fn support_one_click_sfs_mount(&self) -> Option<bool> {
+        self.support_one_click_sfs_mount
+    }
+
+    /// `supportTeeType`: Supported confidential-computing type; list and detail only. `None` when absent or `null`.
+    pub fn support_tee_type(&self) -> Option<&str> {
+        self.support_tee_type.as_deref()
+    }
+
+    /// `supportXSSD`: XSSD disk support. `None` when absent or `null`.
+    pub fn support_xssd(&self) -> Option<bool> {
+        self.support_xssd
+    }
+
+    /// `taskID`: Task ID (import task etc.). `None` when absent or `null`.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+
+    /// `taskProgress`: Progress of an importing or exporting image, in percent; list and detail only. `None` when absent or `null`.
+    pub fn task_progress(&self) -> Option<i32> {
+        self.task_progress
+    }
+
+    /// `trustedImage`: Trusted image flag; list only. `None` when absent or `null`.
+    pub fn trusted_image(&self) -> Option<bool> {
+        self.trusted_image
+    }
+
+    /// `visibleImage`: Visible-image flag. `None` when absent or `null`.
+    pub fn visible_image(&self) -> Option<bool> {
+        self.visible_image
+    }
+}
+
 /// Image class.
 ///
 /// Values this client does not know are kept in [`ImageClass::Unknown`], so a new server value never breaks decoding.
@@ -695,6 +1056,13 @@ pub struct ImageList {
     pub images: Option<Vec<Image>>,
 }
 
+impl ImageList {
+    /// `images`: The image(s); empty when `getImage` finds nothing with `errorFree=true`. Empty when absent or `null`.
+    pub fn images(&self) -> &[Image] {
+        self.images.as_deref().unwrap_or_default()
+    }
+}
+
 /// One page of images (`listImages`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -724,6 +1092,33 @@ pub struct ImagePage {
     /// Wire name `totalCount`.
     #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
+}
+
+impl ImagePage {
+    /// `images`: The images on this page. Empty when absent or `null`.
+    pub fn images(&self) -> &[Image] {
+        self.images.as_deref().unwrap_or_default()
+    }
+
+    /// `currentPage`: This page's number. `None` when absent or `null`.
+    pub fn current_page(&self) -> Option<i32> {
+        self.current_page
+    }
+
+    /// `currentCount`: Number of records on this page. `None` when absent or `null`.
+    pub fn current_count(&self) -> Option<i32> {
+        self.current_count
+    }
+
+    /// `totalPage`: Number of pages. `None` when absent or `null`.
+    pub fn total_page(&self) -> Option<i32> {
+        self.total_page
+    }
+
+    /// `totalCount`: Number of records on all pages. `None` when absent or `null`.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
 }
 
 /// Properties of an image imported with `importImage`. The doc does not give required flags
@@ -872,6 +1267,18 @@ impl ImageProperties {
     }
 }
 
+impl ImageProperties {
+    /// `imageName`: Image name, 2–32 characters of letters, digits and `-`; must not start with a digit or `-` nor end with `-`; unique among the account's private images.
+    pub fn image_name(&self) -> &str {
+        &self.image_name
+    }
+
+    /// `osDistro`: OS distribution (e.g. `CTyunOS`); also classifies data-disk images as Linux or Windows.
+    pub fn os_distro(&self) -> &str {
+        &self.os_distro
+    }
+}
+
 /// One page of share records of a private image (`listImageShares`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -919,6 +1326,43 @@ pub struct ImageSharePage {
     /// Wire name `totalCount`.
     #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
+}
+
+impl ImageSharePage {
+    /// `images`: One record per share, as an `Image` with the share fields (`destinationAccountID`, `destinationUser`, `sourceAccountID`, `sourceUser`) and the share status in `imageStatus`. Empty when absent or `null`.
+    pub fn images(&self) -> &[Image] {
+        self.images.as_deref().unwrap_or_default()
+    }
+
+    /// `currentPage`: This page's number. `None` when absent or `null`.
+    pub fn current_page(&self) -> Option<i32> {
+        self.current_page
+    }
+
+    /// `pageNo`: The requested page number, echoed. `None` when absent or `null`.
+    pub fn page_no(&self) -> Option<&crate::runtime::Scalar> {
+        self.page_no.as_ref()
+    }
+
+    /// `currentCount`: Number of records on this page. `None` when absent or `null`.
+    pub fn current_count(&self) -> Option<i32> {
+        self.current_count
+    }
+
+    /// `pageSize`: The requested page size, echoed. `None` when absent or `null`.
+    pub fn page_size(&self) -> Option<&crate::runtime::Scalar> {
+        self.page_size.as_ref()
+    }
+
+    /// `totalPage`: Number of pages. `None` when absent or `null`.
+    pub fn total_page(&self) -> Option<i32> {
+        self.total_page
+    }
+
+    /// `totalCount`: Number of records on all pages. `None` when absent or `null`.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
 }
 
 /// What an image was created from.
@@ -1143,6 +1587,48 @@ pub struct ImageTask {
     pub finished_time: Option<String>,
 }
 
+impl ImageTask {
+    /// `taskID`: Task ID; pass it to `operateImageTask`.
+    pub fn task_id(&self) -> &str {
+        &self.task_id
+    }
+
+    /// `action`: Kind of task. `None` when absent or `null`.
+    pub fn action(&self) -> Option<&TaskAction> {
+        self.action.as_ref()
+    }
+
+    /// `taskProgress`: Progress in percent. `None` when absent or `null`.
+    pub fn task_progress(&self) -> Option<i32> {
+        self.task_progress
+    }
+
+    /// `taskStatus`: Task status. `None` when absent or `null`.
+    pub fn task_status(&self) -> Option<&TaskStatus> {
+        self.task_status.as_ref()
+    }
+
+    /// `filename`: Object name of the exported file. `None` when absent or `null`.
+    pub fn filename(&self) -> Option<&str> {
+        self.filename.as_deref()
+    }
+
+    /// `bucket`: ZOS bucket of the exported file. `None` when absent or `null`.
+    pub fn bucket(&self) -> Option<&str> {
+        self.bucket.as_deref()
+    }
+
+    /// `createdTime`: Creation time, ISO 8601 (e.g. `2025-05-26T09:24:21.048Z`). `None` when absent or `null`.
+    pub fn created_time(&self) -> Option<&str> {
+        self.created_time.as_deref()
+    }
+
+    /// `finishedTime`: Completion time, ISO 8601. `None` when absent or `null`.
+    pub fn finished_time(&self) -> Option<&str> {
+        self.finished_time.as_deref()
+    }
+}
+
 /// One page of image tasks (`listImageTasks`). There is no `currentPage`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1167,6 +1653,28 @@ pub struct ImageTaskPage {
     /// Wire name `totalCount`.
     #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
+}
+
+impl ImageTaskPage {
+    /// `results`: The tasks on this page. Empty when absent or `null`.
+    pub fn results(&self) -> &[ImageTask] {
+        self.results.as_deref().unwrap_or_default()
+    }
+
+    /// `currentCount`: Number of records on this page. `None` when absent or `null`.
+    pub fn current_count(&self) -> Option<i32> {
+        self.current_count
+    }
+
+    /// `totalPage`: Number of pages. `None` when absent or `null`.
+    pub fn total_page(&self) -> Option<i32> {
+        self.total_page
+    }
+
+    /// `totalCount`: Number of records on all pages. `None` when absent or `null`.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
 }
 
 /// Image type; absent/null means a system-disk image.
@@ -1403,6 +1911,28 @@ pub struct ImportTask {
     pub task_status: Option<String>,
 }
 
+impl ImportTask {
+    /// `taskID`: Import task ID. `None` when absent or `null`.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+
+    /// `imageName`: Name of the image being imported. `None` when absent or `null`.
+    pub fn image_name(&self) -> Option<&str> {
+        self.image_name.as_deref()
+    }
+
+    /// `osType`: Operating-system family of the image (presumably `linux` or `windows`). `None` when absent or `null`.
+    pub fn os_type(&self) -> Option<&str> {
+        self.os_type.as_deref()
+    }
+
+    /// `taskStatus`: Task status. `None` when absent or `null`.
+    pub fn task_status(&self) -> Option<&str> {
+        self.task_status.as_deref()
+    }
+}
+
 /// One page of image import tasks (`listImportTasks`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1436,6 +1966,33 @@ pub struct ImportTaskPage {
     /// Wire name `totalCount`.
     #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
+}
+
+impl ImportTaskPage {
+    /// `imageImportTasks`: The import tasks on this page. Empty when absent or `null`.
+    pub fn image_import_tasks(&self) -> &[ImportTask] {
+        self.image_import_tasks.as_deref().unwrap_or_default()
+    }
+
+    /// `currentPage`: This page's number. `None` when absent or `null`.
+    pub fn current_page(&self) -> Option<i32> {
+        self.current_page
+    }
+
+    /// `currentCount`: Number of records on this page. `None` when absent or `null`.
+    pub fn current_count(&self) -> Option<i32> {
+        self.current_count
+    }
+
+    /// `totalPage`: Number of pages. `None` when absent or `null`.
+    pub fn total_page(&self) -> Option<i32> {
+        self.total_page
+    }
+
+    /// `totalCount`: Number of records on all pages. `None` when absent or `null`.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
 }
 
 /// Image integrity-check status.
@@ -1526,6 +2083,18 @@ impl Label {
             label_key: label_key.into(),
             label_value: label_value.into(),
         }
+    }
+}
+
+impl Label {
+    /// `labelKey`: Label key, 1–128 characters (1–32 for `copyImageAcrossRegions`), no newline, no leading or trailing space; unique within one request.
+    pub fn label_key(&self) -> &str {
+        &self.label_key
+    }
+
+    /// `labelValue`: Label value, 1–128 characters (1–32 for `copyImageAcrossRegions`), no newline, no leading or trailing space.
+    pub fn label_value(&self) -> &str {
+        &self.label_value
     }
 }
 
@@ -1717,6 +2286,43 @@ pub struct SourceDisk {
     pub disk_type: Option<String>,
 }
 
+impl SourceDisk {
+    /// `isSystemVolume`: True for the system disk. `None` when absent or `null`.
+    pub fn is_system_volume(&self) -> Option<bool> {
+        self.is_system_volume
+    }
+
+    /// `diskName`: Disk name. `None` when absent or `null`.
+    pub fn disk_name(&self) -> Option<&str> {
+        self.disk_name.as_deref()
+    }
+
+    /// `diskID`: Disk ID. `None` when absent or `null`.
+    pub fn disk_id(&self) -> Option<&str> {
+        self.disk_id.as_deref()
+    }
+
+    /// `diskSize`: Disk size in GiB. `None` when absent or `null`.
+    pub fn disk_size(&self) -> Option<i64> {
+        self.disk_size
+    }
+
+    /// `cmkID`: KMS key ID of an encrypted disk. `None` when absent or `null`.
+    pub fn cmk_id(&self) -> Option<&str> {
+        self.cmk_id.as_deref()
+    }
+
+    /// `isEncrypt`: True when the disk is encrypted. `None` when absent or `null`.
+    pub fn is_encrypt(&self) -> Option<bool> {
+        self.is_encrypt
+    }
+
+    /// `diskType`: Disk type (e.g. `SATA`). `None` when absent or `null`.
+    pub fn disk_type(&self) -> Option<&str> {
+        self.disk_type.as_deref()
+    }
+}
+
 /// Kind of an image task.
 ///
 /// Values this client does not know are kept in [`TaskAction::Unknown`], so a new server value never breaks decoding.
@@ -1764,6 +2370,13 @@ pub struct TaskActionResult {
     /// Wire name `success`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+}
+
+impl TaskActionResult {
+    /// `success`: True when the action was taken. `None` when absent or `null`.
+    pub fn success(&self) -> Option<bool> {
+        self.success
+    }
 }
 
 /// What to do with an image task.

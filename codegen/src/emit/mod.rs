@@ -6,6 +6,7 @@
 //! `structs`, `enums`), `operations` (request types and their descriptors), `paginate`,
 //! `waiters` and [`cli`] (the `ctimage` tables).
 
+mod accessors;
 pub mod cli;
 mod docs;
 mod enums;
