@@ -1061,6 +1061,18 @@ impl ImageList {
     pub fn images(&self) -> &[Image] {
         self.images.as_deref().unwrap_or_default()
     }
+
+    /// The one value this response is about (the new image of a create-type call, the image found by `getImage`): the first of `images`.
+    ///
+    /// `None` when `images` is empty or absent.
+    pub fn image(&self) -> Option<&Image> {
+        self.images.as_deref().and_then(<[_]>::first)
+    }
+
+    /// [`Image::image_id`] of [`image`](Self::image); `None` when `images` is empty or absent.
+    pub fn image_id(&self) -> Option<&str> {
+        self.image().map(|v| v.image_id.as_str())
+    }
 }
 
 /// One page of images (`listImages`).

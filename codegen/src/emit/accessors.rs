@@ -17,16 +17,17 @@ use quote::quote;
 use super::docs::first_sentence;
 use super::rust::{doc_attrs, ident, rust_type};
 use super::Cx;
-use crate::ir::{Field, Module, TypeDef, TypeRef};
+use crate::ir::{Field, Module, Primary, TypeDef, TypeRef};
 use crate::names::OPERATOR_METHODS;
 
 /// `impl T { accessors }`, or nothing when no field gets one.
-pub(super) fn emit_accessors(cx: &Cx<'_>, t: &TypeDef, fields: &[Field], extra: TokenStream) -> TokenStream {
+pub(super) fn emit_accessors(cx: &Cx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
     let methods: Vec<TokenStream> = fields
         .iter()
         .filter(|f| !(t.request_side && (f.optional_in_model() || f.rust_name == "new")))
         .map(|f| accessor(cx, f, t.module))
         .collect();
+    let extra = cx.api.primaries.get(&t.name).map(|p| primary(cx, p, t.module)).unwrap_or_default();
     if methods.is_empty() && extra.is_empty() {
         return TokenStream::new();
     }
@@ -83,6 +84,44 @@ fn accessor(cx: &Cx<'_>, f: &Field, module: Module) -> TokenStream {
         pub fn #id(&self) -> #ret {
             #body
         }
+    }
+}
+
+/// `x-primary`: the first item of the array field, and its ID.
+fn primary(cx: &Cx<'_>, p: &Primary, module: Module) -> TokenStream {
+    let (method, items) = (ident(&p.method), ident(&p.items));
+    let item = rust_type(cx, &TypeRef::Named(p.item_type.clone()), module);
+    let what = p.docs.as_deref().map(|d| format!(" ({})", d.trim().trim_end_matches('.'))).unwrap_or_default();
+    let docs = doc_attrs(&[
+        format!("The one value this response is about{what}: the first of `{}`.", p.items),
+        format!("`None` when `{}` is empty or absent.", p.items),
+    ]);
+    let id = p.id.as_ref().map(|id_name| {
+        let id = ident(id_name);
+        let docs = doc_attrs(&[format!(
+            "[`{}::{id_name}`] of [`{m}`](Self::{m}); `None` when `{}` is empty or absent.",
+            p.item_type,
+            p.items,
+            m = p.method
+        )]);
+        quote! {
+            #docs
+            pub fn #id(&self) -> Option<&str> {
+                self.#method().map(|v| v.#id.as_str())
+            }
+        }
+    });
+    let first = if p.items_optional {
+        quote!(self.#items.as_deref().and_then(<[_]>::first))
+    } else {
+        quote!(self.#items.first())
+    };
+    quote! {
+        #docs
+        pub fn #method(&self) -> Option<&#item> {
+            #first
+        }
+        #id
     }
 }
 
