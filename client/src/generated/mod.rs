@@ -14,6 +14,19 @@ impl crate::Client {
     /// EOP api 5225.
     ///
     /// `POST /v4/image/shared-image/accept` (operationId `acceptSharedImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::AcceptSharedImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::AcceptSharedImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = AcceptSharedImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.accept_shared_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn accept_shared_image(
         &self,
         request: operations::AcceptSharedImageRequest,
@@ -28,6 +41,19 @@ impl crate::Client {
     /// image ID is returned: find the copy with `listImages`. EOP api 19685.
     ///
     /// `POST /v4/image/copy` (operationId `copyImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CopyImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CopyImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CopyImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").cmk_id("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.copy_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn copy_image(
         &self,
         request: operations::CopyImageRequest,
@@ -43,6 +69,19 @@ impl crate::Client {
     /// `listImages` (`imageVisibilityCode=0`, `imageName`). EOP api 18060.
     ///
     /// `POST /v4/image/cross-region-copy` (operationId `copyImageAcrossRegions`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CopyImageAcrossRegionsRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CopyImageAcrossRegionsRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CopyImageAcrossRegionsRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// client.copy_image_across_regions(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn copy_image_across_regions(
         &self,
         request: operations::CopyImageAcrossRegionsRequest,
@@ -58,6 +97,20 @@ impl crate::Client {
     /// `queued`; poll `getImage` until it is `active`. EOP api 4765.
     ///
     /// `POST /v4/image/create` (operationId `createImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CreateImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CreateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// let output = client.create_image(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_image(
         &self,
         request: operations::CreateImageRequest,
@@ -73,6 +126,20 @@ impl crate::Client {
     /// `data_disk_image`); poll `getImage` until it is `active`. EOP api 5230.
     ///
     /// `POST /v4/image/create-from-data-disk` (operationId `createImageFromDataDisk`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageFromDataDiskRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CreateImageFromDataDiskRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CreateImageFromDataDiskRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// let output = client.create_image_from_data_disk(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_image_from_data_disk(
         &self,
         request: operations::CreateImageFromDataDiskRequest,
@@ -89,6 +156,20 @@ impl crate::Client {
     /// `full_ecs_image`); poll `getImage` until it is `active`. EOP api 18058.
     ///
     /// `POST /v4/image/create-from-ecs` (operationId `createImageFromEcs`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageFromEcsRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CreateImageFromEcsRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CreateImageFromEcsRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// let output = client.create_image_from_ecs(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_image_from_ecs(
         &self,
         request: operations::CreateImageFromEcsRequest,
@@ -104,6 +185,20 @@ impl crate::Client {
     /// until it is `active`. EOP api 18057.
     ///
     /// `POST /v4/image/create-from-ecs-snapshot` (operationId `createImageFromEcsSnapshot`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageFromEcsSnapshotRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CreateImageFromEcsSnapshotRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CreateImageFromEcsSnapshotRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// let output = client.create_image_from_ecs_snapshot(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_image_from_ecs_snapshot(
         &self,
         request: operations::CreateImageFromEcsSnapshotRequest,
@@ -119,6 +214,19 @@ impl crate::Client {
     /// only).
     ///
     /// `POST /v4/image/create-from-shared` (operationId `createImageFromSharedImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageFromSharedImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CreateImageFromSharedImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CreateImageFromSharedImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// client.create_image_from_shared_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_image_from_shared_image(
         &self,
         request: operations::CreateImageFromSharedImageRequest,
@@ -139,6 +247,19 @@ impl crate::Client {
     /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
     ///
     /// `POST /v4/image/deactivate` (operationId `deactivateImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::DeactivateImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::DeactivateImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = DeactivateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.deactivate_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn deactivate_image(
         &self,
         request: operations::DeactivateImageRequest,
@@ -153,6 +274,19 @@ impl crate::Client {
     /// disappears; wait with the `imageDeleted` waiter. EOP api 4766.
     ///
     /// `POST /v4/image/delete` (operationId `deleteImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::DeleteImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::DeleteImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = DeleteImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.delete_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_image(
         &self,
         request: operations::DeleteImageRequest,
@@ -172,6 +306,19 @@ impl crate::Client {
     /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
     ///
     /// `POST /v4/image/delete-import-task` (operationId `deleteImportTask`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::DeleteImportTaskRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::DeleteImportTaskRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = DeleteImportTaskRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.delete_import_task(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_import_task(
         &self,
         request: operations::DeleteImportTaskRequest,
@@ -186,6 +333,19 @@ impl crate::Client {
     /// current export finishes; follow it with `listImageTasks` (`action=export`). EOP api 5306.
     ///
     /// `POST /v4/image/export` (operationId `exportImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::ExportImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::DiskFormat, operations::ExportImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ExportImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "my-bucket", "web-golden.qcow2").image_file_format(DiskFormat::Qcow2);
+    /// client.export_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn export_image(
         &self,
         request: operations::ExportImageRequest,
@@ -199,6 +359,20 @@ impl crate::Client {
     /// EOP api 4764.
     ///
     /// `GET /v4/image/detail` (operationId `getImage`); idempotent, retried on transient failures. Build the request with [`operations::GetImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::GetImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = GetImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// let output = client.get_image(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_image(
         &self,
         request: operations::GetImageRequest,
@@ -214,6 +388,20 @@ impl crate::Client {
     /// is `active`, follow progress with `listImageTasks`. EOP api 4767.
     ///
     /// `POST /v4/image/import` (operationId `importImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::ImportImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::ImageProperties, operations::ImportImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ImportImageRequest::new("https://my-bucket.zos.ctyun.cn/web-golden.qcow2", ImageProperties::new("web-golden", "CTyunOS")).enable_image_integrity_check(true);
+    /// let output = client.import_image(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn import_image(
         &self,
         request: operations::ImportImageRequest,
@@ -230,6 +418,20 @@ impl crate::Client {
     /// text either way, so the bytes sent are the same). EOP api 6764.
     ///
     /// `GET /v4/image/show-shared-list` (operationId `listImageShares`); idempotent, retried on transient failures. Build the request with [`operations::ListImageSharesRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ListImageSharesRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ListImageSharesRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").page_no(1);
+    /// let output = client.list_image_shares(request).await?;
+    /// println!("{:?}", output.images());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_image_shares(
         &self,
         request: operations::ListImageSharesRequest,
@@ -244,6 +446,20 @@ impl crate::Client {
     /// 22124 (documented in doc revision 83 only).
     ///
     /// `POST /v4/image/list-tasks` (operationId `listImageTasks`); idempotent, retried on transient failures. Build the request with [`operations::ListImageTasksRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::TaskAction, operations::ListImageTasksRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ListImageTasksRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").action(TaskAction::Export);
+    /// let output = client.list_image_tasks(request).await?;
+    /// println!("{:?}", output.results());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_image_tasks(
         &self,
         request: operations::ListImageTasksRequest,
@@ -258,6 +474,20 @@ impl crate::Client {
     /// Paged by `pageNo` / `pageSize`. EOP api 4763.
     ///
     /// `GET /v4/image/list` (operationId `listImages`); idempotent, retried on transient failures. Build the request with [`operations::ListImagesRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ListImagesRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ListImagesRequest::new().az_name("web-golden");
+    /// let output = client.list_images(request).await?;
+    /// println!("{:?}", output.images());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_images(
         &self,
         request: operations::ListImagesRequest,
@@ -271,6 +501,20 @@ impl crate::Client {
     /// `pageSize`. The item shape is not documented; see `ImportTask`. EOP api 7488.
     ///
     /// `GET /v4/image/list-import-tasks` (operationId `listImportTasks`); idempotent, retried on transient failures. Build the request with [`operations::ListImportTasksRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ListImportTasksRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ListImportTasksRequest::new().page_no(1);
+    /// let output = client.list_import_tasks(request).await?;
+    /// println!("{:?}", output.image_import_tasks());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_import_tasks(
         &self,
         request: operations::ListImportTasksRequest,
@@ -284,6 +528,20 @@ impl crate::Client {
     /// region with the cross-region copy feature). EOP api 18059.
     ///
     /// `GET /v4/image/list-supported-dest-crr-regions` (operationId `listSupportedDestinationRegions`); idempotent, retried on transient failures. Build the request with [`operations::ListSupportedDestinationRegionsRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ListSupportedDestinationRegionsRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ListSupportedDestinationRegionsRequest::new();
+    /// let output = client.list_supported_destination_regions(request).await?;
+    /// println!("{:?}", output.regions());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_supported_destination_regions(
         &self,
         request: operations::ListSupportedDestinationRegionsRequest,
@@ -297,6 +555,20 @@ impl crate::Client {
     /// EOP api 22125 (documented in doc revision 83 only).
     ///
     /// `POST /v4/image/action-task` (operationId `operateImageTask`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::OperateImageTaskRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::TaskOperation, operations::OperateImageTaskRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = OperateImageTaskRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", TaskOperation::Cancel);
+    /// let output = client.operate_image_task(request).await?;
+    /// println!("{:?}", output.success());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn operate_image_task(
         &self,
         request: operations::OperateImageTaskRequest,
@@ -317,6 +589,19 @@ impl crate::Client {
     /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
     ///
     /// `POST /v4/image/reactivate` (operationId `reactivateImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::ReactivateImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ReactivateImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ReactivateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.reactivate_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn reactivate_image(
         &self,
         request: operations::ReactivateImageRequest,
@@ -330,6 +615,19 @@ impl crate::Client {
     /// must make sure the image is not in use (e.g. by a cloud server). EOP api 5227.
     ///
     /// `POST /v4/image/shared-image/reject` (operationId `rejectSharedImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::RejectSharedImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::RejectSharedImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = RejectSharedImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.reject_shared_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn reject_shared_image(
         &self,
         request: operations::RejectSharedImageRequest,
@@ -345,6 +643,19 @@ impl crate::Client {
     /// EOP api 5114.
     ///
     /// `POST /v4/image/shared-image/create` (operationId `shareImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::ShareImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ShareImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ShareImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "1f2e3d4c5b6a47988796a5b4c3d2e1f0");
+    /// client.share_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn share_image(
         &self,
         request: operations::ShareImageRequest,
@@ -358,6 +669,19 @@ impl crate::Client {
     /// recipient. A share already `accepted` by its recipient cannot be cancelled. EOP api 5229.
     ///
     /// `POST /v4/image/shared-image/delete` (operationId `unshareImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::UnshareImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::UnshareImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = UnshareImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").destination_account_id("1f2e3d4c5b6a47988796a5b4c3d2e1f0");
+    /// client.unshare_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn unshare_image(
         &self,
         request: operations::UnshareImageRequest,
@@ -371,6 +695,19 @@ impl crate::Client {
     /// current value. EOP api 5085.
     ///
     /// `POST /v4/image/update` (operationId `updateImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::UpdateImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::BootMode, operations::UpdateImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = UpdateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").boot_mode(BootMode::Bios);
+    /// client.update_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_image(
         &self,
         request: operations::UpdateImageRequest,
@@ -385,6 +722,19 @@ impl crate::Client {
     /// missing ones. EOP api 21418 (documented in doc revision 83 only).
     ///
     /// `POST /v4/image/update-labels` (operationId `updateImageLabels`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::UpdateImageLabelsRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::Label, model::LabelOperation, operations::UpdateImageLabelsRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = UpdateImageLabelsRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", vec![Label::new("env", "prod")], LabelOperation::Bind);
+    /// client.update_image_labels(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_image_labels(
         &self,
         request: operations::UpdateImageLabelsRequest,
@@ -398,6 +748,20 @@ impl crate::Client {
     /// reachability, encryption, archiving, size and public readability. EOP api 5305.
     ///
     /// `GET /v4/image/validate-file-source` (operationId `validateImageFileSource`); idempotent, retried on transient failures. Build the request with [`operations::ValidateImageFileSourceRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ValidateImageFileSourceRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ValidateImageFileSourceRequest::new("https://my-bucket.zos.ctyun.cn/web-golden.qcow2");
+    /// let output = client.validate_image_file_source(request).await?;
+    /// println!("{:?}", output.archived_object());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn validate_image_file_source(
         &self,
         request: operations::ValidateImageFileSourceRequest,

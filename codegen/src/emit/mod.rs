@@ -10,6 +10,7 @@ mod accessors;
 pub mod cli;
 mod docs;
 mod enums;
+mod examples;
 mod operations;
 mod paginate;
 mod root;
@@ -106,7 +107,7 @@ fn item_boundary(line: &str, next: &str) -> bool {
     if this.starts_with("//!") {
         return !next_t.starts_with("//!");
     }
-    if indent(line) != indent(next) {
+    if indent(line) != indent(next) || this.starts_with("//") {
         return false;
     }
     let opens_doc_or_attr = next_t.starts_with("///") || next_t.starts_with("#[");
