@@ -77,7 +77,7 @@ impl crate::Client {
     /// use ctyun_image::{Client, operations::CopyImageAcrossRegionsRequest};
     ///
     /// let client = Client::from_env()?;
-    /// let request = CopyImageAcrossRegionsRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// let request = CopyImageAcrossRegionsRequest::new("bb9fdb42056f11eda1610242ac110002", "4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
     /// client.copy_image_across_regions(request).await?;
     /// # Ok(())
     /// # }
@@ -482,7 +482,7 @@ impl crate::Client {
     /// use ctyun_image::{Client, operations::ListImagesRequest};
     ///
     /// let client = Client::from_env()?;
-    /// let request = ListImagesRequest::new().az_name("web-golden");
+    /// let request = ListImagesRequest::new().az_name("cn-huadong1-jsnj1A-public-ctcloud");
     /// let output = client.list_images(request).await?;
     /// println!("{:?}", output.images());
     /// # Ok(())

@@ -139,12 +139,14 @@ fn named(cx: &Cx<'_>, name: &str, wire: &str, uses: &mut BTreeSet<String>) -> St
 /// A plausible string for the field `wire`, by its name.
 fn string_for(wire: &str) -> &'static str {
     let w = wire.to_ascii_lowercase();
-    if w == "regionid" {
+    if w.ends_with("regionid") {
         "bb9fdb42056f11eda1610242ac110002"
     } else if w.contains("account") {
         "1f2e3d4c5b6a47988796a5b4c3d2e1f0"
     } else if w.ends_with("id") || w.ends_with("ids") || w.ends_with("idlist") {
         "4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a"
+    } else if w == "azname" {
+        "cn-huadong1-jsnj1A-public-ctcloud"
     } else if w.contains("bucket") {
         "my-bucket"
     } else if w.contains("filename") {
