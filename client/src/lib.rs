@@ -10,8 +10,8 @@
 //! // CTYUN_AK / CTYUN_SK, optional CTYUN_REGION_ID and CTYUN_ENDPOINT.
 //! let client = Client::from_env()?;
 //! let page = client.list_images(ListImagesRequest::new().image_visibility_code(ImageVisibilityCode::Private)).await?;
-//! for image in page.images.unwrap_or_default() {
-//!     println!("{} {:?}", image.image_id, image.image_name);
+//! for image in page.images() {
+//!     println!("{} {:?}", image.image_id(), image.image_name());
 //! }
 //! # Ok(()) }
 //! ```

@@ -224,6 +224,7 @@ pub(crate) const EXTENSIONS: &[&str] = &[
     "x-envelope",
     "x-idempotent",
     "x-pagination",
+    "x-primary",
     "x-rust-name",
     "x-sent-default",
     "x-unverified",

@@ -61,6 +61,15 @@ const CASES: &[Case] = &[
         ],
     ),
     (
+        "bad_x_primary",
+        &[
+            ("/components/schemas/BadItems/x-primary/items", 37, "`count` must name an array-of-objects property of this schema"),
+            ("/components/schemas/BadName/x-primary/name", 47, "`things` must be a snake_case method name that no property of this schema already takes"),
+            ("/components/schemas/BadId/x-primary/id", 55, "`label` must name a required, non-nullable string property of the item whose Rust name is not taken (by a property or `name`)"),
+            ("/components/schemas/BadKey/x-primary/method", 63, "`x-primary` must be `{items: <array property>, name: <method name>, id?: <required string property of the item>, description?: <text>}`: unknown field `method`, expected one of `items`, `name`, `id`, `description`"),
+        ],
+    ),
+    (
         "bad_x_sent_default",
         &[
             ("/paths/~1v1~1thing/get/parameters/0/x-sent-default", 18, "`x-sent-default` is for optional parameters: a required one is always set by the caller"),

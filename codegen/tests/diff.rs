@@ -98,6 +98,7 @@ const CASES: &[(&str, &[&str], &[&str])] = &[
         ],
     ),
     ("enum-varname", &["enum-variant-renamed"], &["enum-variant-renamed"]),
+    ("primary-added", &["primary-added"], &["primary-removed"]),
     ("type-added", &["response-property-added", "type-added"], &["response-property-removed", "type-removed"]),
     ("type-renamed", &["type-renamed"], &["type-renamed"]),
     ("type-moved", &["type-moved"], &["type-moved"]),
@@ -106,8 +107,10 @@ const CASES: &[(&str, &[&str], &[&str])] = &[
 ];
 
 /// Cases that need a starting point other than `base.yaml`: (old, new, forward, reverse).
-const PAIRS: &[(&str, &str, &[&str], &[&str])] =
-    &[("waiter-added", "waiter-changed", &["waiter-changed"], &["waiter-changed"])];
+const PAIRS: &[(&str, &str, &[&str], &[&str])] = &[
+    ("waiter-added", "waiter-changed", &["waiter-changed"], &["waiter-changed"]),
+    ("primary-added", "primary-changed", &["primary-changed"], &["primary-changed"]),
+];
 
 #[test]
 fn fixture_pairs_classify_as_expected_in_both_directions() {

@@ -21,6 +21,19 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/shared-image/accept` (operationId `acceptSharedImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::AcceptSharedImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::AcceptSharedImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = AcceptSharedImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.accept_shared_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn accept_shared_image(
         &self,
         request: operations::AcceptSharedImageRequest,
@@ -43,6 +56,19 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/copy` (operationId `copyImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CopyImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CopyImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CopyImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").cmk_id("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.copy_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn copy_image(
         &self,
         request: operations::CopyImageRequest,
@@ -65,6 +91,19 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/cross-region-copy` (operationId `copyImageAcrossRegions`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CopyImageAcrossRegionsRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CopyImageAcrossRegionsRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CopyImageAcrossRegionsRequest::new("bb9fdb42056f11eda1610242ac110002", "4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// client.copy_image_across_regions(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn copy_image_across_regions(
         &self,
         request: operations::CopyImageAcrossRegionsRequest,
@@ -88,6 +127,20 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/create` (operationId `createImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CreateImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CreateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// let output = client.create_image(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_image(
         &self,
         request: operations::CreateImageRequest,
@@ -111,6 +164,20 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/create-from-data-disk` (operationId `createImageFromDataDisk`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageFromDataDiskRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CreateImageFromDataDiskRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CreateImageFromDataDiskRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// let output = client.create_image_from_data_disk(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_image_from_data_disk(
         &self,
         request: operations::CreateImageFromDataDiskRequest,
@@ -136,6 +203,20 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/create-from-ecs` (operationId `createImageFromEcs`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageFromEcsRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CreateImageFromEcsRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CreateImageFromEcsRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// let output = client.create_image_from_ecs(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_image_from_ecs(
         &self,
         request: operations::CreateImageFromEcsRequest,
@@ -159,6 +240,20 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/create-from-ecs-snapshot` (operationId `createImageFromEcsSnapshot`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageFromEcsSnapshotRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CreateImageFromEcsSnapshotRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CreateImageFromEcsSnapshotRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// let output = client.create_image_from_ecs_snapshot(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_image_from_ecs_snapshot(
         &self,
         request: operations::CreateImageFromEcsSnapshotRequest,
@@ -181,6 +276,19 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/create-from-shared` (operationId `createImageFromSharedImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageFromSharedImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CreateImageFromSharedImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CreateImageFromSharedImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// client.create_image_from_shared_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_image_from_shared_image(
         &self,
         request: operations::CreateImageFromSharedImageRequest,
@@ -206,6 +314,19 @@ impl crate::Client {
     /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
     ///
     /// `POST /v4/image/deactivate` (operationId `deactivateImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::DeactivateImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::DeactivateImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = DeactivateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.deactivate_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn deactivate_image(
         &self,
         request: operations::DeactivateImageRequest,
@@ -227,6 +348,19 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/delete` (operationId `deleteImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::DeleteImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::DeleteImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = DeleteImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.delete_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_image(
         &self,
         request: operations::DeleteImageRequest,
@@ -249,6 +383,19 @@ impl crate::Client {
     /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
     ///
     /// `POST /v4/image/delete-import-task` (operationId `deleteImportTask`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::DeleteImportTaskRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::DeleteImportTaskRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = DeleteImportTaskRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.delete_import_task(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_import_task(
         &self,
         request: operations::DeleteImportTaskRequest,
@@ -271,6 +418,19 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/export` (operationId `exportImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::ExportImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::DiskFormat, operations::ExportImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ExportImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "my-bucket", "web-golden.qcow2").image_file_format(DiskFormat::Qcow2);
+    /// client.export_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn export_image(
         &self,
         request: operations::ExportImageRequest,
@@ -289,6 +449,20 @@ impl crate::Client {
     /// Other codes are not documented.
     ///
     /// `GET /v4/image/detail` (operationId `getImage`); idempotent, retried on transient failures. Build the request with [`operations::GetImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::GetImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = GetImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// let output = client.get_image(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_image(
         &self,
         request: operations::GetImageRequest,
@@ -313,6 +487,20 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/import` (operationId `importImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::ImportImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::ImageProperties, operations::ImportImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ImportImageRequest::new("https://my-bucket.zos.ctyun.cn/web-golden.qcow2", ImageProperties::new("web-golden", "CTyunOS")).enable_image_integrity_check(true);
+    /// let output = client.import_image(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn import_image(
         &self,
         request: operations::ImportImageRequest,
@@ -333,6 +521,20 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `GET /v4/image/show-shared-list` (operationId `listImageShares`); idempotent, retried on transient failures. Build the request with [`operations::ListImageSharesRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ListImageSharesRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ListImageSharesRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").page_no(1);
+    /// let output = client.list_image_shares(request).await?;
+    /// println!("{:?}", output.images());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_image_shares(
         &self,
         request: operations::ListImageSharesRequest,
@@ -352,6 +554,20 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/list-tasks` (operationId `listImageTasks`); idempotent, retried on transient failures. Build the request with [`operations::ListImageTasksRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::TaskAction, operations::ListImageTasksRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ListImageTasksRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").action(TaskAction::Export);
+    /// let output = client.list_image_tasks(request).await?;
+    /// println!("{:?}", output.results());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_image_tasks(
         &self,
         request: operations::ListImageTasksRequest,
@@ -371,6 +587,20 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `GET /v4/image/list` (operationId `listImages`); idempotent, retried on transient failures. Build the request with [`operations::ListImagesRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ListImagesRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ListImagesRequest::new().az_name("cn-huadong1-jsnj1A-public-ctcloud");
+    /// let output = client.list_images(request).await?;
+    /// println!("{:?}", output.images());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_images(
         &self,
         request: operations::ListImagesRequest,
@@ -388,6 +618,20 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `GET /v4/image/list-import-tasks` (operationId `listImportTasks`); idempotent, retried on transient failures. Build the request with [`operations::ListImportTasksRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ListImportTasksRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ListImportTasksRequest::new().page_no(1);
+    /// let output = client.list_import_tasks(request).await?;
+    /// println!("{:?}", output.image_import_tasks());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_import_tasks(
         &self,
         request: operations::ListImportTasksRequest,
@@ -406,6 +650,20 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `GET /v4/image/list-supported-dest-crr-regions` (operationId `listSupportedDestinationRegions`); idempotent, retried on transient failures. Build the request with [`operations::ListSupportedDestinationRegionsRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ListSupportedDestinationRegionsRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ListSupportedDestinationRegionsRequest::new();
+    /// let output = client.list_supported_destination_regions(request).await?;
+    /// println!("{:?}", output.regions());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_supported_destination_regions(
         &self,
         request: operations::ListSupportedDestinationRegionsRequest,
@@ -426,6 +684,20 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/action-task` (operationId `operateImageTask`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::OperateImageTaskRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::TaskOperation, operations::OperateImageTaskRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = OperateImageTaskRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", TaskOperation::Cancel);
+    /// let output = client.operate_image_task(request).await?;
+    /// println!("{:?}", output.success());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn operate_image_task(
         &self,
         request: operations::OperateImageTaskRequest,
@@ -449,6 +721,19 @@ impl crate::Client {
     /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
     ///
     /// `POST /v4/image/reactivate` (operationId `reactivateImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::ReactivateImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ReactivateImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ReactivateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.reactivate_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn reactivate_image(
         &self,
         request: operations::ReactivateImageRequest,
@@ -469,6 +754,19 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/shared-image/reject` (operationId `rejectSharedImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::RejectSharedImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::RejectSharedImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = RejectSharedImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.reject_shared_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn reject_shared_image(
         &self,
         request: operations::RejectSharedImageRequest,
@@ -491,6 +789,19 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/shared-image/create` (operationId `shareImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::ShareImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ShareImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ShareImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "1f2e3d4c5b6a47988796a5b4c3d2e1f0");
+    /// client.share_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn share_image(
         &self,
         request: operations::ShareImageRequest,
@@ -511,6 +822,19 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/shared-image/delete` (operationId `unshareImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::UnshareImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::UnshareImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = UnshareImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").destination_account_id("1f2e3d4c5b6a47988796a5b4c3d2e1f0");
+    /// client.unshare_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn unshare_image(
         &self,
         request: operations::UnshareImageRequest,
@@ -530,6 +854,19 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/update` (operationId `updateImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::UpdateImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::BootMode, operations::UpdateImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = UpdateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").boot_mode(BootMode::Bios);
+    /// client.update_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_image(
         &self,
         request: operations::UpdateImageRequest,
@@ -550,6 +887,19 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/update-labels` (operationId `updateImageLabels`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::UpdateImageLabelsRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::Label, model::LabelOperation, operations::UpdateImageLabelsRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = UpdateImageLabelsRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", vec![Label::new("env", "prod")], LabelOperation::Bind);
+    /// client.update_image_labels(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_image_labels(
         &self,
         request: operations::UpdateImageLabelsRequest,
@@ -568,6 +918,20 @@ impl crate::Client {
     /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `GET /v4/image/validate-file-source` (operationId `validateImageFileSource`); idempotent, retried on transient failures. Build the request with [`operations::ValidateImageFileSourceRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ValidateImageFileSourceRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ValidateImageFileSourceRequest::new("https://my-bucket.zos.ctyun.cn/web-golden.qcow2");
+    /// let output = client.validate_image_file_source(request).await?;
+    /// println!("{:?}", output.archived_object());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn validate_image_file_source(
         &self,
         request: operations::ValidateImageFileSourceRequest,

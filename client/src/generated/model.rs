@@ -101,6 +101,13 @@ pub struct DestinationRegions {
     pub regions: Option<Vec<String>>,
 }
 
+impl DestinationRegions {
+    /// `regions`: IDs of the regions the image can be copied to; pass one as `destinationRegionID` of `copyImageAcrossRegions`. Empty when absent or `null`.
+    pub fn regions(&self) -> &[String] {
+        self.regions.as_deref().unwrap_or_default()
+    }
+}
+
 /// Format of a disk image file: `qcow2`, `raw`, `vhd` or `vmdk`.
 ///
 /// Values this client does not know are kept in [`DiskFormat::Unknown`], so a new server value never breaks decoding.
@@ -211,6 +218,48 @@ pub struct FileSourceValidation {
     /// Wire name `validURL`.
     #[serde(rename = "validURL", default, skip_serializing_if = "Option::is_none")]
     pub valid_url: Option<bool>,
+}
+
+impl FileSourceValidation {
+    /// `archivedObject`: True when the object is archived (frozen). `None` when absent or `null`.
+    pub fn archived_object(&self) -> Option<bool> {
+        self.archived_object
+    }
+
+    /// `encryptedObject`: True when the object is encrypted. `None` when absent or `null`.
+    pub fn encrypted_object(&self) -> Option<bool> {
+        self.encrypted_object
+    }
+
+    /// `objectSize`: Size of the object, in bytes. `None` when absent or `null`.
+    pub fn object_size(&self) -> Option<i64> {
+        self.object_size
+    }
+
+    /// `publiclyReadableObject`: True when the object is publicly readable (checked in regions that are not multi-AZ; `null` otherwise). `None` when absent or `null`.
+    pub fn publicly_readable_object(&self) -> Option<bool> {
+        self.publicly_readable_object
+    }
+
+    /// `reachableBucket`: True when the bucket exists for the caller. `None` when absent or `null`.
+    pub fn reachable_bucket(&self) -> Option<bool> {
+        self.reachable_bucket
+    }
+
+    /// `reachableObject`: True when the object exists for the caller. `None` when absent or `null`.
+    pub fn reachable_object(&self) -> Option<bool> {
+        self.reachable_object
+    }
+
+    /// `validEndpoint`: True when the endpoint is valid and belongs to this region. `None` when absent or `null`.
+    pub fn valid_endpoint(&self) -> Option<bool> {
+        self.valid_endpoint
+    }
+
+    /// `validURL`: True when the URL passes the basic format check. `None` when absent or `null`.
+    pub fn valid_url(&self) -> Option<bool> {
+        self.valid_url
+    }
 }
 
 /// Category of a GPU image: GPU pass-through or virtual GPU.
@@ -646,6 +695,318 @@ pub struct Image {
     pub visible_image: Option<bool>,
 }
 
+impl Image {
+    /// `imageID`: ID of the image, a UUID (e.g. `8d8e8888-8ed8-88b8-88cb-888f8b8cf8fa`); pass it as `imageID` to the other image operations.
+    pub fn image_id(&self) -> &str {
+        &self.image_id
+    }
+
+    /// `imageName`: Name of the image; a private image's name is 2–32 characters of letters, digits and `-`, starting with a letter and not ending with `-`. `None` when absent or `null`.
+    pub fn image_name(&self) -> Option<&str> {
+        self.image_name.as_deref()
+    }
+
+    /// `imageDisplayName`: Display name of the image, as shown to users; it may differ from `imageName`. `None` when absent or `null`.
+    pub fn image_display_name(&self) -> Option<&str> {
+        self.image_display_name.as_deref()
+    }
+
+    /// `imageStatus`: Status of the image: `queued`, `saving`, `importing` or `syncing` while being created, `active` when usable, `deactivating`/`deactivated` when deprecated, `reactivating`, `deleting`/`deleted`, or `error`/`killed` on failure. `None` when absent or `null`.
+    pub fn image_status(&self) -> Option<&ImageStatus> {
+        self.image_status.as_ref()
+    }
+
+    /// `imageVisibility`: Who can see the image: `private` (this account's own), `public`, `shared` (shared with this account), `safe` (security product), `community` (curated, 甄选) or `app` (application). `None` when absent or `null`.
+    pub fn image_visibility(&self) -> Option<&ImageVisibility> {
+        self.image_visibility.as_ref()
+    }
+
+    /// `imageType`: Type of the image: `data_disk_image`, `full_ecs_image` (whole machine) or `iso_image`; `null` or absent means a system-disk image. `None` when absent or `null`.
+    pub fn image_type(&self) -> Option<&ImageType> {
+        self.image_type.as_ref()
+    }
+
+    /// `imageSource`: What the image was created from: `cloud_server` (a cloud server's disk), `full_ecs` (a whole cloud server), `image_file` (an imported file), `metal_server` (a bare-metal server) or `snapshot` (a cloud-server snapshot). `None` when absent or `null`.
+    pub fn image_source(&self) -> Option<&ImageSource> {
+        self.image_source.as_ref()
+    }
+
+    /// `imageClass`: Kind of server the image is for: `ECS` (cloud server) or `BMS` (bare-metal server). `None` when absent or `null`.
+    pub fn image_class(&self) -> Option<&ImageClass> {
+        self.image_class.as_ref()
+    }
+
+    /// `imageCategory`: Category of the image: `bare`, `basic`, `exclusive`, `paas` or `security`; returned by `listImages` only. `None` when absent or `null`.
+    pub fn image_category(&self) -> Option<&str> {
+        self.image_category.as_deref()
+    }
+
+    /// `imageSubcategory`: Comma-separated subcategories (`app`, `thin_app`). `None` when absent or `null`.
+    pub fn image_subcategory(&self) -> Option<&str> {
+        self.image_subcategory.as_deref()
+    }
+
+    /// `imageScene`: Comma-separated scenes (`dev`, `ecommerce`, `gaming`, `website`). `None` when absent or `null`.
+    pub fn image_scene(&self) -> Option<&str> {
+        self.image_scene.as_deref()
+    }
+
+    /// `imageProvider`: Marketplace provider code of the image (e.g. `CN_CTCLOUD_001` = 天翼云科技有限公司); returned by `listImages` only. `None` when absent or `null`.
+    pub fn image_provider(&self) -> Option<&str> {
+        self.image_provider.as_deref()
+    }
+
+    /// `imageSize`: Size of the image, in bytes. `None` when absent or `null`.
+    pub fn image_size(&self) -> Option<i64> {
+        self.image_size
+    }
+
+    /// `imageShareCount`: Number of shares of this private image (accounts it is shared with); `deactivateImage` requires 0. `None` when absent or `null`.
+    pub fn image_share_count(&self) -> Option<i32> {
+        self.image_share_count
+    }
+
+    /// `imageIntegrityCheckStatus`: Status of the image integrity check: `compute_processing`, `compute_success`, `check_processing`, `check_success`, `check_fail` or `abnormal`. `None` when absent or `null`.
+    pub fn image_integrity_check_status(&self) -> Option<&IntegrityCheckStatus> {
+        self.image_integrity_check_status.as_ref()
+    }
+
+    /// `enableImageIntegrityCheck`: True when the image integrity check is enabled for this image (chosen at creation with `enableImageIntegrityCheck`). `None` when absent or `null`.
+    pub fn enable_image_integrity_check(&self) -> Option<bool> {
+        self.enable_image_integrity_check
+    }
+
+    /// `appCategory`: Application category of an application image (e.g. `Docker`, `Palworld`, `WordPress`); returned by `listImages` and `getImage` only. `None` when absent or `null`.
+    pub fn app_category(&self) -> Option<&str> {
+        self.app_category.as_deref()
+    }
+
+    /// `appVersion`: Version of the application in an application image. `None` when absent or `null`.
+    pub fn app_version(&self) -> Option<&str> {
+        self.app_version.as_deref()
+    }
+
+    /// `architecture`: CPU architecture the image runs on: `x86_64`, `aarch64`, `loongarch64` or `sw_64`. `None` when absent or `null`.
+    pub fn architecture(&self) -> Option<&Architecture> {
+        self.architecture.as_ref()
+    }
+
+    /// `azName`: Availability zone of a bare-metal image in a multi-AZ region (e.g. `cn-huadong1-jsnj1A-public-ctcloud`); empty for other images. `None` when absent or `null`.
+    pub fn az_name(&self) -> Option<&str> {
+        self.az_name.as_deref()
+    }
+
+    /// `bootMode`: Boot mode of an x86_64 image that is not a data-disk image: `bios` or `uefi`. `None` when absent or `null`.
+    pub fn boot_mode(&self) -> Option<&BootMode> {
+        self.boot_mode.as_ref()
+    }
+
+    /// `chargeableImage`: True for a paid (chargeable) image; false for a free one. `None` when absent or `null`.
+    pub fn chargeable_image(&self) -> Option<bool> {
+        self.chargeable_image
+    }
+
+    /// `cmkID`: ID of the KMS key an encrypted image is encrypted with; returned by `listImages` only. `None` when absent or `null`.
+    pub fn cmk_id(&self) -> Option<&str> {
+        self.cmk_id.as_deref()
+    }
+
+    /// `containerFormat`: Container format of the image file (e.g. `bare`). `None` when absent or `null`.
+    pub fn container_format(&self) -> Option<&str> {
+        self.container_format.as_deref()
+    }
+
+    /// `cpuType`: CPU type the image is for (e.g. `intel`); returned by `listImages` only. `None` when absent or `null`.
+    pub fn cpu_type(&self) -> Option<&str> {
+        self.cpu_type.as_deref()
+    }
+
+    /// `createdTime`: Creation time of the image, in Unix epoch seconds (e.g. `1698145871`). `None` when absent or `null`.
+    pub fn created_time(&self) -> Option<i64> {
+        self.created_time
+    }
+
+    /// `createdTimeStr`: Creation time of the image as an ISO 8601 string (e.g. `2023-10-24T11:11:11Z`); the trailing `Z` suggests UTC, which the CTyun doc does not confirm. `None` when absent or `null`.
+    pub fn created_time_str(&self) -> Option<&str> {
+        self.created_time_str.as_deref()
+    }
+
+    /// `updatedTime`: Time of the image's last update, in Unix epoch seconds (e.g. `1698145871`). `None` when absent or `null`.
+    pub fn updated_time(&self) -> Option<i64> {
+        self.updated_time
+    }
+
+    /// `updatedTimeStr`: Time of the image's last update as an ISO 8601 string (e.g. `2023-10-24T11:11:11Z`); the trailing `Z` suggests UTC, which the CTyun doc does not confirm. `None` when absent or `null`.
+    pub fn updated_time_str(&self) -> Option<&str> {
+        self.updated_time_str.as_deref()
+    }
+
+    /// `cwaiType`: Comma-separated 云骁 AI-compute node types (`control`, `node`). `None` when absent or `null`.
+    pub fn cwai_type(&self) -> Option<&str> {
+        self.cwai_type.as_deref()
+    }
+
+    /// `description`: Description of the image given by its owner (1–128 characters when set through this API). `None` when absent or `null`.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// `destinationAccountID`: Account ID of the recipient of a share; set in share records (`listImageShares`) and on shared images. `None` when absent or `null`.
+    pub fn destination_account_id(&self) -> Option<&str> {
+        self.destination_account_id.as_deref()
+    }
+
+    /// `destinationUser`: User name of the recipient of a share (an e-mail address in the doc example); set in share records and on shared images. `None` when absent or `null`.
+    pub fn destination_user(&self) -> Option<&str> {
+        self.destination_user.as_deref()
+    }
+
+    /// `sourceAccountID`: Account ID of the owner who shared the image; set in share records and on shared images. `None` when absent or `null`.
+    pub fn source_account_id(&self) -> Option<&str> {
+        self.source_account_id.as_deref()
+    }
+
+    /// `sourceUser`: User name of the owner who shared the image (an e-mail address in the doc example); set in share records and on shared images. `None` when absent or `null`.
+    pub fn source_user(&self) -> Option<&str> {
+        self.source_user.as_deref()
+    }
+
+    /// `diskFormat`: Format of the image's disk file: `qcow2`, `raw`, `vhd` or `vmdk`. `None` when absent or `null`.
+    pub fn disk_format(&self) -> Option<&DiskFormat> {
+        self.disk_format.as_ref()
+    }
+
+    /// `diskID`: ID of the system or data disk a private image was captured from. `None` when absent or `null`.
+    pub fn disk_id(&self) -> Option<&str> {
+        self.disk_id.as_deref()
+    }
+
+    /// `diskSize`: Disk capacity of the image, in GiB. `None` when absent or `null`.
+    pub fn disk_size(&self) -> Option<i64> {
+        self.disk_size
+    }
+
+    /// `fullECSDiskSize`: Disk capacity of a whole-machine (`full_ecs_image`) image, in GiB. `None` when absent or `null`.
+    pub fn full_ecs_disk_size(&self) -> Option<i64> {
+        self.full_ecs_disk_size
+    }
+
+    /// `gpuImageCategory`: GPU category of a GPU image: `pass_through` (GPU pass-through) or `vgpu` (virtual GPU). `None` when absent or `null`.
+    pub fn gpu_image_category(&self) -> Option<&GpuImageCategory> {
+        self.gpu_image_category.as_ref()
+    }
+
+    /// `gpuType`: GPU type the image is for, as a code: `1` Cambricon pass-through, `2` Ascend pass-through, `3` NVIDIA T4/V100 vGPU, `4` NVIDIA A10/V100S vGPU; returned by `listImages` only. `None` when absent or `null`.
+    pub fn gpu_type(&self) -> Option<&crate::runtime::Scalar> {
+        self.gpu_type.as_ref()
+    }
+
+    /// `hasAcceptedSharedImages`: True when any share of this private image is `accepted`. `None` when absent or `null`.
+    pub fn has_accepted_shared_images(&self) -> Option<bool> {
+        self.has_accepted_shared_images
+    }
+
+    /// `isEncrypt`: True when the private image is encrypted (see `cmkID`); returned by `listImages` only. `None` when absent or `null`.
+    pub fn is_encrypt(&self) -> Option<bool> {
+        self.is_encrypt
+    }
+
+    /// `marketClassI`: Marketplace level-1 class of the image; returned by `listImages` only. `None` when absent or `null`.
+    pub fn market_class_i(&self) -> Option<&str> {
+        self.market_class_i.as_deref()
+    }
+
+    /// `marketClassII`: Marketplace level-2 class of the image; returned by `listImages` only. `None` when absent or `null`.
+    pub fn market_class_ii(&self) -> Option<&str> {
+        self.market_class_ii.as_deref()
+    }
+
+    /// `maximumCPUCoreCount`: Largest number of CPU cores of a server using the image; returned by `listImages` only. `None` when absent or `null`.
+    pub fn maximum_cpu_core_count(&self) -> Option<i32> {
+        self.maximum_cpu_core_count
+    }
+
+    /// `minimumCPUCoreCount`: Smallest number of CPU cores of a server using the image; returned by `listImages` only. `None` when absent or `null`.
+    pub fn minimum_cpu_core_count(&self) -> Option<i32> {
+        self.minimum_cpu_core_count
+    }
+
+    /// `maximumRAM`: Largest memory of a server using the image, in GiB; `0` means unlimited. `None` when absent or `null`.
+    pub fn maximum_ram(&self) -> Option<i32> {
+        self.maximum_ram
+    }
+
+    /// `minimumRAM`: Smallest memory of a server using the image, in GiB; `0` means unlimited. `None` when absent or `null`.
+    pub fn minimum_ram(&self) -> Option<i32> {
+        self.minimum_ram
+    }
+
+    /// `osDistro`: Operating-system distribution of the image (e.g. `CTyunOS`); the full list of values is not published. `None` when absent or `null`.
+    pub fn os_distro(&self) -> Option<&str> {
+        self.os_distro.as_deref()
+    }
+
+    /// `osType`: Operating-system family of the image: `linux` or `windows`. `None` when absent or `null`.
+    pub fn os_type(&self) -> Option<&OsType> {
+        self.os_type.as_ref()
+    }
+
+    /// `osVersion`: Operating-system version of the image (e.g. `2.0.1` for CTyunOS, `2008` for Windows). `None` when absent or `null`.
+    pub fn os_version(&self) -> Option<&str> {
+        self.os_version.as_deref()
+    }
+
+    /// `projectID`: Enterprise project the image belongs to; `0` is the default project. `None` when absent or `null`.
+    pub fn project_id(&self) -> Option<&str> {
+        self.project_id.as_deref()
+    }
+
+    /// `sourceDisks`: Disks of the server a whole-machine image was made from; returned by `listImages` only. Empty when absent or `null`.
+    pub fn source_disks(&self) -> &[SourceDisk] {
+        self.source_disks.as_deref().unwrap_or_default()
+    }
+
+    /// `sourceServerID`: ID of what the image was made from: a cloud server (ECS), an ECS snapshot or a bare-metal server. `None` when absent or `null`.
+    pub fn source_server_id(&self) -> Option<&str> {
+        self.source_server_id.as_deref()
+    }
+
+    /// `supportOneClickSFSMount`: True when the image supports one-click mounting of SFS file systems. `None` when absent or `null`.
+    pub fn support_one_click_sfs_mount(&self) -> Option<bool> {
+        self.support_one_click_sfs_mount
+    }
+
+    /// `supportTeeType`: Confidential-computing (TEE) type the image supports; returned by `listImages` and `getImage` only. `None` when absent or `null`.
+    pub fn support_tee_type(&self) -> Option<&str> {
+        self.support_tee_type.as_deref()
+    }
+
+    /// `supportXSSD`: True when servers created from the image can use XSSD disks. `None` when absent or `null`.
+    pub fn support_xssd(&self) -> Option<bool> {
+        self.support_xssd
+    }
+
+    /// `taskID`: ID of the image's import or export task; in regions that are not multi-AZ, pass it to `deleteImportTask`. `None` when absent or `null`.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+
+    /// `taskProgress`: Progress of an importing or exporting image, in percent (0–100); returned by `listImages` and `getImage` only. `None` when absent or `null`.
+    pub fn task_progress(&self) -> Option<i32> {
+        self.task_progress
+    }
+
+    /// `trustedImage`: True for a trusted image; returned by `listImages` only. `None` when absent or `null`.
+    pub fn trusted_image(&self) -> Option<bool> {
+        self.trusted_image
+    }
+
+    /// `visibleImage`: Visible-image flag as reported by CTyun; its exact meaning is not documented. `None` when absent or `null`.
+    pub fn visible_image(&self) -> Option<bool> {
+        self.visible_image
+    }
+}
+
 /// Kind of server an image is for: cloud server (ECS) or bare-metal server (BMS).
 ///
 /// Values this client does not know are kept in [`ImageClass::Unknown`], so a new server value never breaks decoding.
@@ -695,6 +1056,25 @@ pub struct ImageList {
     pub images: Option<Vec<Image>>,
 }
 
+impl ImageList {
+    /// `images`: The images: the new image (one item) after a create-type call; 0 or 1 item from `getImage` (empty when it finds nothing with `errorFree=true`). Empty when absent or `null`.
+    pub fn images(&self) -> &[Image] {
+        self.images.as_deref().unwrap_or_default()
+    }
+
+    /// The one value this response is about (the new image of a create-type call, the image found by `getImage`): the first of `images`.
+    ///
+    /// `None` when `images` is empty or absent.
+    pub fn image(&self) -> Option<&Image> {
+        self.images.as_deref().and_then(<[_]>::first)
+    }
+
+    /// [`Image::image_id`] of [`image`](Self::image); `None` when `images` is empty or absent.
+    pub fn image_id(&self) -> Option<&str> {
+        self.image().map(|v| v.image_id.as_str())
+    }
+}
+
 /// One page of images (`listImages`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -724,6 +1104,33 @@ pub struct ImagePage {
     /// Wire name `totalCount`.
     #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
+}
+
+impl ImagePage {
+    /// `images`: The images on this page, in the order CTyun returns them. Empty when absent or `null`.
+    pub fn images(&self) -> &[Image] {
+        self.images.as_deref().unwrap_or_default()
+    }
+
+    /// `currentPage`: Number of this page, counted from 1. `None` when absent or `null`.
+    pub fn current_page(&self) -> Option<i32> {
+        self.current_page
+    }
+
+    /// `currentCount`: Number of records on this page (at most the requested `pageSize`). `None` when absent or `null`.
+    pub fn current_count(&self) -> Option<i32> {
+        self.current_count
+    }
+
+    /// `totalPage`: Number of pages in total at the requested page size; the last `pageNo` to ask for. `None` when absent or `null`.
+    pub fn total_page(&self) -> Option<i32> {
+        self.total_page
+    }
+
+    /// `totalCount`: Number of records on all pages together. `None` when absent or `null`.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
 }
 
 /// Properties of an image imported with `importImage`. The doc does not give required flags
@@ -872,6 +1279,18 @@ impl ImageProperties {
     }
 }
 
+impl ImageProperties {
+    /// `imageName`: Image name, 2–32 characters of letters, digits and `-`; must not start with a digit or `-` nor end with `-`; unique among the account's private images.
+    pub fn image_name(&self) -> &str {
+        &self.image_name
+    }
+
+    /// `osDistro`: OS distribution (e.g. `CTyunOS`); also classifies data-disk images as Linux or Windows.
+    pub fn os_distro(&self) -> &str {
+        &self.os_distro
+    }
+}
+
 /// One page of share records of a private image (`listImageShares`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -919,6 +1338,43 @@ pub struct ImageSharePage {
     /// Wire name `totalCount`.
     #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
+}
+
+impl ImageSharePage {
+    /// `images`: One record per share, as an `Image` with the share fields (`destinationAccountID`, `destinationUser`, `sourceAccountID`, `sourceUser`) and the share status in `imageStatus`. Empty when absent or `null`.
+    pub fn images(&self) -> &[Image] {
+        self.images.as_deref().unwrap_or_default()
+    }
+
+    /// `currentPage`: Number of this page, counted from 1. `None` when absent or `null`.
+    pub fn current_page(&self) -> Option<i32> {
+        self.current_page
+    }
+
+    /// `pageNo`: The requested page number, echoed. `None` when absent or `null`.
+    pub fn page_no(&self) -> Option<&crate::runtime::Scalar> {
+        self.page_no.as_ref()
+    }
+
+    /// `currentCount`: Number of records on this page (at most the requested `pageSize`). `None` when absent or `null`.
+    pub fn current_count(&self) -> Option<i32> {
+        self.current_count
+    }
+
+    /// `pageSize`: The requested page size, echoed. `None` when absent or `null`.
+    pub fn page_size(&self) -> Option<&crate::runtime::Scalar> {
+        self.page_size.as_ref()
+    }
+
+    /// `totalPage`: Number of pages in total at the requested page size; the last `pageNo` to ask for. `None` when absent or `null`.
+    pub fn total_page(&self) -> Option<i32> {
+        self.total_page
+    }
+
+    /// `totalCount`: Number of records on all pages together. `None` when absent or `null`.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
 }
 
 /// What an image was created from: a cloud server's disk, a whole cloud server, an image file, a bare-metal server or a snapshot.
@@ -1143,6 +1599,48 @@ pub struct ImageTask {
     pub finished_time: Option<String>,
 }
 
+impl ImageTask {
+    /// `taskID`: ID of the task; pass it to `operateImageTask` to cancel the task.
+    pub fn task_id(&self) -> &str {
+        &self.task_id
+    }
+
+    /// `action`: Kind of the task: `import` (an image file into an image) or `export` (an image into object storage). `None` when absent or `null`.
+    pub fn action(&self) -> Option<&TaskAction> {
+        self.action.as_ref()
+    }
+
+    /// `taskProgress`: Progress of the task, in percent (0–100). `None` when absent or `null`.
+    pub fn task_progress(&self) -> Option<i32> {
+        self.task_progress
+    }
+
+    /// `taskStatus`: Status of the task: `importing`, `imported`, `exporting`, `exported`, `exported_failed`, `cancelling` or `cancelled`. `None` when absent or `null`.
+    pub fn task_status(&self) -> Option<&TaskStatus> {
+        self.task_status.as_ref()
+    }
+
+    /// `filename`: Object name of the exported file in `bucket` (export tasks). `None` when absent or `null`.
+    pub fn filename(&self) -> Option<&str> {
+        self.filename.as_deref()
+    }
+
+    /// `bucket`: ZOS object-storage bucket the file is exported to (export tasks). `None` when absent or `null`.
+    pub fn bucket(&self) -> Option<&str> {
+        self.bucket.as_deref()
+    }
+
+    /// `createdTime`: Creation time of the task as an ISO 8601 string with milliseconds (e.g. `2025-05-26T09:24:21.048Z`); the trailing `Z` suggests UTC, which the CTyun doc does not confirm. `None` when absent or `null`.
+    pub fn created_time(&self) -> Option<&str> {
+        self.created_time.as_deref()
+    }
+
+    /// `finishedTime`: Completion time of the task as an ISO 8601 string with milliseconds, like `createdTime`; absent or null while the task runs (not documented). `None` when absent or `null`.
+    pub fn finished_time(&self) -> Option<&str> {
+        self.finished_time.as_deref()
+    }
+}
+
 /// One page of image tasks (`listImageTasks`). There is no `currentPage`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1167,6 +1665,28 @@ pub struct ImageTaskPage {
     /// Wire name `totalCount`.
     #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
+}
+
+impl ImageTaskPage {
+    /// `results`: The tasks of the image on this page. Empty when absent or `null`.
+    pub fn results(&self) -> &[ImageTask] {
+        self.results.as_deref().unwrap_or_default()
+    }
+
+    /// `currentCount`: Number of records on this page (at most the requested `pageSize`). `None` when absent or `null`.
+    pub fn current_count(&self) -> Option<i32> {
+        self.current_count
+    }
+
+    /// `totalPage`: Number of pages in total at the requested page size; the last `pageNo` to ask for. `None` when absent or `null`.
+    pub fn total_page(&self) -> Option<i32> {
+        self.total_page
+    }
+
+    /// `totalCount`: Number of records on all pages together. `None` when absent or `null`.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
 }
 
 /// Image type; absent/null means a system-disk image.
@@ -1403,6 +1923,28 @@ pub struct ImportTask {
     pub task_status: Option<String>,
 }
 
+impl ImportTask {
+    /// `taskID`: ID of the import task; pass it to `deleteImportTask`. `None` when absent or `null`.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+
+    /// `imageName`: Name of the image the task imports. `None` when absent or `null`.
+    pub fn image_name(&self) -> Option<&str> {
+        self.image_name.as_deref()
+    }
+
+    /// `osType`: Operating-system family of the imported image (presumably `linux` or `windows`; not documented). `None` when absent or `null`.
+    pub fn os_type(&self) -> Option<&str> {
+        self.os_type.as_deref()
+    }
+
+    /// `taskStatus`: Status of the import task; its values are not documented. `None` when absent or `null`.
+    pub fn task_status(&self) -> Option<&str> {
+        self.task_status.as_deref()
+    }
+}
+
 /// One page of image import tasks (`listImportTasks`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1436,6 +1978,33 @@ pub struct ImportTaskPage {
     /// Wire name `totalCount`.
     #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
+}
+
+impl ImportTaskPage {
+    /// `imageImportTasks`: The import tasks on this page (the item shape is not documented; see `ImportTask`). Empty when absent or `null`.
+    pub fn image_import_tasks(&self) -> &[ImportTask] {
+        self.image_import_tasks.as_deref().unwrap_or_default()
+    }
+
+    /// `currentPage`: Number of this page, counted from 1. `None` when absent or `null`.
+    pub fn current_page(&self) -> Option<i32> {
+        self.current_page
+    }
+
+    /// `currentCount`: Number of records on this page (at most the requested `pageSize`). `None` when absent or `null`.
+    pub fn current_count(&self) -> Option<i32> {
+        self.current_count
+    }
+
+    /// `totalPage`: Number of pages in total at the requested page size; the last `pageNo` to ask for. `None` when absent or `null`.
+    pub fn total_page(&self) -> Option<i32> {
+        self.total_page
+    }
+
+    /// `totalCount`: Number of records on all pages together. `None` when absent or `null`.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
 }
 
 /// Status of an image's integrity check.
@@ -1526,6 +2095,18 @@ impl Label {
             label_key: label_key.into(),
             label_value: label_value.into(),
         }
+    }
+}
+
+impl Label {
+    /// `labelKey`: Label key, 1–128 characters (1–32 for `copyImageAcrossRegions`), no newline, no leading or trailing space; unique within one request.
+    pub fn label_key(&self) -> &str {
+        &self.label_key
+    }
+
+    /// `labelValue`: Label value, 1–128 characters (1–32 for `copyImageAcrossRegions`), no newline, no leading or trailing space.
+    pub fn label_value(&self) -> &str {
+        &self.label_value
     }
 }
 
@@ -1717,6 +2298,43 @@ pub struct SourceDisk {
     pub disk_type: Option<String>,
 }
 
+impl SourceDisk {
+    /// `isSystemVolume`: True for the system disk, false for a data disk. `None` when absent or `null`.
+    pub fn is_system_volume(&self) -> Option<bool> {
+        self.is_system_volume
+    }
+
+    /// `diskName`: Name of the disk on the source server. `None` when absent or `null`.
+    pub fn disk_name(&self) -> Option<&str> {
+        self.disk_name.as_deref()
+    }
+
+    /// `diskID`: ID of the disk on the source server. `None` when absent or `null`.
+    pub fn disk_id(&self) -> Option<&str> {
+        self.disk_id.as_deref()
+    }
+
+    /// `diskSize`: Capacity of the disk, in GiB. `None` when absent or `null`.
+    pub fn disk_size(&self) -> Option<i64> {
+        self.disk_size
+    }
+
+    /// `cmkID`: ID of the KMS key an encrypted disk is encrypted with. `None` when absent or `null`.
+    pub fn cmk_id(&self) -> Option<&str> {
+        self.cmk_id.as_deref()
+    }
+
+    /// `isEncrypt`: True when the disk is encrypted. `None` when absent or `null`.
+    pub fn is_encrypt(&self) -> Option<bool> {
+        self.is_encrypt
+    }
+
+    /// `diskType`: Type of the disk (e.g. `SATA`); the list of values is not published. `None` when absent or `null`.
+    pub fn disk_type(&self) -> Option<&str> {
+        self.disk_type.as_deref()
+    }
+}
+
 /// Kind of an image task: import of an image file or export of an image.
 ///
 /// Values this client does not know are kept in [`TaskAction::Unknown`], so a new server value never breaks decoding.
@@ -1764,6 +2382,13 @@ pub struct TaskActionResult {
     /// Wire name `success`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
+}
+
+impl TaskActionResult {
+    /// `success`: True when CTyun took the action (e.g. started cancelling the task). `None` when absent or `null`.
+    pub fn success(&self) -> Option<bool> {
+        self.success
+    }
 }
 
 /// What to do with an image task; `cancel` is the only action.

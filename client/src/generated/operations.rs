@@ -15,6 +15,19 @@
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/shared-image/accept` (operationId `acceptSharedImage`). Send with [`Client::accept_shared_image`](crate::Client::accept_shared_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::AcceptSharedImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = AcceptSharedImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+/// client.accept_shared_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AcceptSharedImageRequest {
@@ -82,6 +95,19 @@ impl crate::runtime::Operation for AcceptSharedImageRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/copy` (operationId `copyImage`). Send with [`Client::copy_image`](crate::Client::copy_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::CopyImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = CopyImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").cmk_id("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+/// client.copy_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CopyImageRequest {
@@ -211,6 +237,19 @@ impl crate::runtime::Operation for CopyImageRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/cross-region-copy` (operationId `copyImageAcrossRegions`). Send with [`Client::copy_image_across_regions`](crate::Client::copy_image_across_regions).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::CopyImageAcrossRegionsRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = CopyImageAcrossRegionsRequest::new("bb9fdb42056f11eda1610242ac110002", "4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+/// client.copy_image_across_regions(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CopyImageAcrossRegionsRequest {
@@ -341,6 +380,20 @@ impl crate::runtime::Operation for CopyImageAcrossRegionsRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/create` (operationId `createImage`). Send with [`Client::create_image`](crate::Client::create_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::CreateImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = CreateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+/// let output = client.create_image(request).await?;
+/// println!("{:?}", output.image_id());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageRequest {
@@ -504,6 +557,20 @@ impl crate::runtime::Operation for CreateImageRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/create-from-data-disk` (operationId `createImageFromDataDisk`). Send with [`Client::create_image_from_data_disk`](crate::Client::create_image_from_data_disk).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::CreateImageFromDataDiskRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = CreateImageFromDataDiskRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+/// let output = client.create_image_from_data_disk(request).await?;
+/// println!("{:?}", output.image_id());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageFromDataDiskRequest {
@@ -651,6 +718,20 @@ impl crate::runtime::Operation for CreateImageFromDataDiskRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/create-from-ecs` (operationId `createImageFromEcs`). Send with [`Client::create_image_from_ecs`](crate::Client::create_image_from_ecs).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::CreateImageFromEcsRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = CreateImageFromEcsRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+/// let output = client.create_image_from_ecs(request).await?;
+/// println!("{:?}", output.image_id());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageFromEcsRequest {
@@ -781,6 +862,20 @@ impl crate::runtime::Operation for CreateImageFromEcsRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/create-from-ecs-snapshot` (operationId `createImageFromEcsSnapshot`). Send with [`Client::create_image_from_ecs_snapshot`](crate::Client::create_image_from_ecs_snapshot).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::CreateImageFromEcsSnapshotRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = CreateImageFromEcsSnapshotRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+/// let output = client.create_image_from_ecs_snapshot(request).await?;
+/// println!("{:?}", output.image_id());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageFromEcsSnapshotRequest {
@@ -943,6 +1038,19 @@ impl crate::runtime::Operation for CreateImageFromEcsSnapshotRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/create-from-shared` (operationId `createImageFromSharedImage`). Send with [`Client::create_image_from_shared_image`](crate::Client::create_image_from_shared_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::CreateImageFromSharedImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = CreateImageFromSharedImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+/// client.create_image_from_shared_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageFromSharedImageRequest {
@@ -1065,6 +1173,19 @@ impl crate::runtime::Operation for CreateImageFromSharedImageRequest {
 /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
 ///
 /// `POST /v4/image/deactivate` (operationId `deactivateImage`). Send with [`Client::deactivate_image`](crate::Client::deactivate_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::DeactivateImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = DeactivateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+/// client.deactivate_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeactivateImageRequest {
@@ -1134,6 +1255,19 @@ impl crate::runtime::Operation for DeactivateImageRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/delete` (operationId `deleteImage`). Send with [`Client::delete_image`](crate::Client::delete_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::DeleteImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = DeleteImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+/// client.delete_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteImageRequest {
@@ -1201,6 +1335,19 @@ impl crate::runtime::Operation for DeleteImageRequest {
 /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
 ///
 /// `POST /v4/image/delete-import-task` (operationId `deleteImportTask`). Send with [`Client::delete_import_task`](crate::Client::delete_import_task).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::DeleteImportTaskRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = DeleteImportTaskRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+/// client.delete_import_task(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteImportTaskRequest {
@@ -1271,6 +1418,19 @@ impl crate::runtime::Operation for DeleteImportTaskRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/export` (operationId `exportImage`). Send with [`Client::export_image`](crate::Client::export_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, model::DiskFormat, operations::ExportImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ExportImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "my-bucket", "web-golden.qcow2").image_file_format(DiskFormat::Qcow2);
+/// client.export_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ExportImageRequest {
@@ -1366,6 +1526,20 @@ impl crate::runtime::Operation for ExportImageRequest {
 /// Other codes are not documented.
 ///
 /// `GET /v4/image/detail` (operationId `getImage`). Send with [`Client::get_image`](crate::Client::get_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::GetImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = GetImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+/// let output = client.get_image(request).await?;
+/// println!("{:?}", output.image_id());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetImageRequest {
@@ -1457,6 +1631,20 @@ impl crate::runtime::Operation for GetImageRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/import` (operationId `importImage`). Send with [`Client::import_image`](crate::Client::import_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, model::ImageProperties, operations::ImportImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ImportImageRequest::new("https://my-bucket.zos.ctyun.cn/web-golden.qcow2", ImageProperties::new("web-golden", "CTyunOS")).enable_image_integrity_check(true);
+/// let output = client.import_image(request).await?;
+/// println!("{:?}", output.image_id());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImportImageRequest {
@@ -1582,6 +1770,20 @@ impl crate::runtime::Operation for ImportImageRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `GET /v4/image/show-shared-list` (operationId `listImageShares`). Send with [`Client::list_image_shares`](crate::Client::list_image_shares).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::ListImageSharesRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ListImageSharesRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").page_no(1);
+/// let output = client.list_image_shares(request).await?;
+/// println!("{:?}", output.images());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImageSharesRequest {
@@ -1718,6 +1920,20 @@ impl crate::runtime::Operation for ListImageSharesRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/list-tasks` (operationId `listImageTasks`). Send with [`Client::list_image_tasks`](crate::Client::list_image_tasks).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, model::TaskAction, operations::ListImageTasksRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ListImageTasksRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").action(TaskAction::Export);
+/// let output = client.list_image_tasks(request).await?;
+/// println!("{:?}", output.results());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImageTasksRequest {
@@ -1873,6 +2089,20 @@ impl crate::runtime::Operation for ListImageTasksRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `GET /v4/image/list` (operationId `listImages`). Send with [`Client::list_images`](crate::Client::list_images).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::ListImagesRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ListImagesRequest::new().az_name("cn-huadong1-jsnj1A-public-ctcloud");
+/// let output = client.list_images(request).await?;
+/// println!("{:?}", output.images());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImagesRequest {
@@ -2167,6 +2397,20 @@ impl crate::runtime::Operation for ListImagesRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `GET /v4/image/list-import-tasks` (operationId `listImportTasks`). Send with [`Client::list_import_tasks`](crate::Client::list_import_tasks).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::ListImportTasksRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ListImportTasksRequest::new().page_no(1);
+/// let output = client.list_import_tasks(request).await?;
+/// println!("{:?}", output.image_import_tasks());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImportTasksRequest {
@@ -2301,6 +2545,20 @@ impl crate::runtime::Operation for ListImportTasksRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `GET /v4/image/list-supported-dest-crr-regions` (operationId `listSupportedDestinationRegions`). Send with [`Client::list_supported_destination_regions`](crate::Client::list_supported_destination_regions).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::ListSupportedDestinationRegionsRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ListSupportedDestinationRegionsRequest::new();
+/// let output = client.list_supported_destination_regions(request).await?;
+/// println!("{:?}", output.regions());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSupportedDestinationRegionsRequest {
@@ -2366,6 +2624,20 @@ impl crate::runtime::Operation for ListSupportedDestinationRegionsRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/action-task` (operationId `operateImageTask`). Send with [`Client::operate_image_task`](crate::Client::operate_image_task).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, model::TaskOperation, operations::OperateImageTaskRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = OperateImageTaskRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", TaskOperation::Cancel);
+/// let output = client.operate_image_task(request).await?;
+/// println!("{:?}", output.success());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OperateImageTaskRequest {
@@ -2439,6 +2711,19 @@ impl crate::runtime::Operation for OperateImageTaskRequest {
 /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
 ///
 /// `POST /v4/image/reactivate` (operationId `reactivateImage`). Send with [`Client::reactivate_image`](crate::Client::reactivate_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::ReactivateImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ReactivateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+/// client.reactivate_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReactivateImageRequest {
@@ -2507,6 +2792,19 @@ impl crate::runtime::Operation for ReactivateImageRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/shared-image/reject` (operationId `rejectSharedImage`). Send with [`Client::reject_shared_image`](crate::Client::reject_shared_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::RejectSharedImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = RejectSharedImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+/// client.reject_shared_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RejectSharedImageRequest {
@@ -2574,6 +2872,19 @@ impl crate::runtime::Operation for RejectSharedImageRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/shared-image/create` (operationId `shareImage`). Send with [`Client::share_image`](crate::Client::share_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::ShareImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ShareImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "1f2e3d4c5b6a47988796a5b4c3d2e1f0");
+/// client.share_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ShareImageRequest {
@@ -2648,6 +2959,19 @@ impl crate::runtime::Operation for ShareImageRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/shared-image/delete` (operationId `unshareImage`). Send with [`Client::unshare_image`](crate::Client::unshare_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::UnshareImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = UnshareImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").destination_account_id("1f2e3d4c5b6a47988796a5b4c3d2e1f0");
+/// client.unshare_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UnshareImageRequest {
@@ -2738,6 +3062,19 @@ impl crate::runtime::Operation for UnshareImageRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/update` (operationId `updateImage`). Send with [`Client::update_image`](crate::Client::update_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, model::BootMode, operations::UpdateImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = UpdateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").boot_mode(BootMode::Bios);
+/// client.update_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateImageRequest {
@@ -2885,6 +3222,19 @@ impl crate::runtime::Operation for UpdateImageRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/update-labels` (operationId `updateImageLabels`). Send with [`Client::update_image_labels`](crate::Client::update_image_labels).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, model::Label, model::LabelOperation, operations::UpdateImageLabelsRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = UpdateImageLabelsRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", vec![Label::new("env", "prod")], LabelOperation::Bind);
+/// client.update_image_labels(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateImageLabelsRequest {
@@ -2965,6 +3315,20 @@ impl crate::runtime::Operation for UpdateImageLabelsRequest {
 /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `GET /v4/image/validate-file-source` (operationId `validateImageFileSource`). Send with [`Client::validate_image_file_source`](crate::Client::validate_image_file_source).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::ValidateImageFileSourceRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ValidateImageFileSourceRequest::new("https://my-bucket.zos.ctyun.cn/web-golden.qcow2");
+/// let output = client.validate_image_file_source(request).await?;
+/// println!("{:?}", output.archived_object());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ValidateImageFileSourceRequest {

@@ -5,7 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{rule, Change, Direction, OperationHeading, Report, Scope, Side, TypeHeading, Usage};
-use crate::ir::{walk, Api, Field, Location, Module, Operation, SentDefault, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{
+    walk, Api, Field, Location, Module, Operation, Primary, SentDefault, TypeDef, TypeKind, TypeRef, Variant,
+};
 
 /// Where a named type is used.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -920,6 +922,7 @@ impl<'a> Ctx<'a> {
             let m = format!("docs of type `{}`: {}", u.name, docs_delta(&t.docs, &u.docs));
             self.push("docs-changed", Direction::None, scope.clone(), m, at);
         }
+        self.primary(t, u, &scope);
         match (&t.kind, &u.kind) {
             (TypeKind::Struct(a), TypeKind::Struct(b)) => {
                 let h = Holder::Model { name: &u.name, old_ctor: t.request_side, new_ctor: u.request_side, sides };
@@ -932,6 +935,29 @@ impl<'a> Ctx<'a> {
                 self.push("type-changed", dir, scope.clone(), m, at);
             }
         }
+    }
+
+    /// `x-primary` of a type present on both sides.
+    fn primary(&mut self, t: &TypeDef, u: &TypeDef, scope: &Scope) {
+        let (o, n) = (self.old.primaries.get(&t.name), self.new.primaries.get(&u.name));
+        let methods = |p: &Primary| {
+            let id = p.id.as_deref().map(|i| format!(", `{}::{i}()`", u.name)).unwrap_or_default();
+            format!("`{}::{}()`{id} (first of `{}`)", u.name, p.method, p.items)
+        };
+        let (id, side, message) = match (o, n) {
+            (None, Some(n)) => ("primary-added", Side::New, format!("new {}", methods(n))),
+            (Some(o), None) => ("primary-removed", Side::Old, format!("{} removed", methods(o))),
+            (Some(o), Some(n)) if (&o.method, &o.items, &o.id) != (&n.method, &n.items, &n.id) => {
+                ("primary-changed", Side::New, format!("{} (was {})", methods(n), methods(o)))
+            }
+            (Some(o), Some(n)) if o.docs != n.docs => {
+                ("docs-changed", Side::New, format!("docs of `{}::{}()`", u.name, n.method))
+            }
+            _ => return,
+        };
+        let pointer = crate::diag::join(if side == Side::New { &u.pointer } else { &t.pointer }, "x-primary");
+        let dir = if id == "docs-changed" { Direction::None } else { Direction::Response };
+        self.push(id, dir, scope.clone(), message, (side, &pointer));
     }
 
     fn variants<T: PartialEq + std::fmt::Debug>(

@@ -188,6 +188,9 @@ rules! {
     "response-enum-value-added", NonBreaking, Response, "A response-side enum gained a value: old clients decode it as `Unknown`.";
     "response-enum-value-removed", Breaking, Response, "A response-side enum lost a value: code naming its variant no longer compiles.";
     "enum-variant-renamed", Breaking, Both, "Same enum value, different Rust variant name (`x-enum-varnames`).";
+    "primary-added", NonBreaking, Response, "`x-primary` was added to a response type: new convenience methods (`image()`, `image_id()`).";
+    "primary-removed", Breaking, Response, "`x-primary` was removed from a response type: its convenience methods are gone.";
+    "primary-changed", Breaking, Response, "`x-primary` changed its method names or the array it reads: the convenience methods are renamed or return another value.";
     "type-added", NonBreaking, Both, "A named type was added.";
     "type-removed", Breaking, Both, "A named type was removed.";
     "type-renamed", Breaking, Both, "A named type was renamed (schema name or `title`), same location or same shape.";

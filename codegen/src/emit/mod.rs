@@ -6,9 +6,11 @@
 //! `structs`, `enums`), `operations` (request types and their descriptors), `paginate`,
 //! `waiters` and [`cli`] (the `ctimage` tables).
 
+mod accessors;
 pub mod cli;
 mod docs;
 mod enums;
+mod examples;
 mod operations;
 mod paginate;
 mod root;

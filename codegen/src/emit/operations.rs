@@ -40,12 +40,14 @@ fn emit_operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         op.method_name
     ));
     let docs = doc_attrs(&docs);
+    let examples = super::examples::example_attrs(cx, op);
     let fields = op.fields.iter().map(|f| request_field(cx, f));
     let builder = emit_builder(cx, &op.request_type, &op.fields, Module::Operations, true);
     let paginated = op.pagination.as_ref().map(|p| super::paginate::emit_pagination(cx, &name, p));
     let operation_impl = operation_impl(cx, op);
     quote! {
         #docs
+        #examples
         #[derive(Clone, Debug, PartialEq, serde::Serialize)]
         #[non_exhaustive]
         pub struct #name {

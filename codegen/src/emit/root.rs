@@ -53,9 +53,11 @@ fn operation_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         op.request_type
     ));
     let docs = doc_attrs(&docs);
+    let examples = super::examples::example_attrs(cx, op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #docs
+        #examples
         #deprecated
         pub async fn #name(&self, request: operations::#req) -> Result<#out, #error> {
             self.send(request).await

@@ -16,6 +16,7 @@ pub(super) fn emit_struct(cx: &Cx<'_>, t: &TypeDef, fields: &[Field], docs: &[St
     let docs = doc_attrs(docs);
     let field_tokens = fields.iter().map(|f| model_field(cx, f, t.module));
     let builder = t.request_side.then(|| emit_builder(cx, &t.name, fields, t.module, false));
+    let accessors = super::accessors::emit_accessors(cx, t, fields);
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -24,6 +25,7 @@ pub(super) fn emit_struct(cx: &Cx<'_>, t: &TypeDef, fields: &[Field], docs: &[St
             #(#field_tokens)*
         }
         #builder
+        #accessors
     }
 }
 

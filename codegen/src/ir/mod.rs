@@ -25,6 +25,26 @@ pub struct Api {
     pub waiters: Vec<Waiter>,
     /// Top-level `tags` (how the doc groups operations), in spec order.
     pub tags: Vec<Tag>,
+    /// `x-primary` of response types, by Rust type name.
+    pub primaries: BTreeMap<String, Primary>,
+}
+
+/// `x-primary` on a response type: its one obvious value, the first item of an array field,
+/// reachable through a convenience method (and the item's ID through a second one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Primary {
+    /// Method returning the first item (`image`).
+    pub method: String,
+    /// Rust name of the array field (`images`).
+    pub items: String,
+    /// Whether that field is an `Option<Vec<_>>`.
+    pub items_optional: bool,
+    /// Item type (a struct in `Api::types`).
+    pub item_type: String,
+    /// Rust name of the item's required string field also offered directly (`image_id`).
+    pub id: Option<String>,
+    /// What the value is, in the API's terms (`description`).
+    pub docs: Option<String>,
 }
 
 /// A top-level tag: a group of operations (a command group of the CLI).

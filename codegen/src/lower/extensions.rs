@@ -128,7 +128,7 @@ impl Lowerer<'_> {
 
     /// Deserializes the extension at `pointer`. A problem is reported where serde found it: at
     /// `pointer` itself with `shape`, deeper with `shape` and serde's explanation.
-    fn read_ext<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    pub(super) fn read_ext<'de, D: Deserializer<'de>, T: DeserializeOwned>(
         &mut self,
         value: D,
         pointer: &str,
@@ -146,7 +146,7 @@ impl Lowerer<'_> {
     }
 
     /// The fields of the struct `t` names, if it is one.
-    fn struct_fields(&self, t: &TypeRef) -> &[Field] {
+    pub(super) fn struct_fields(&self, t: &TypeRef) -> &[Field] {
         match t {
             TypeRef::Named(n) => match self.types.get(n).map(|t| &t.kind) {
                 Some(TypeKind::Struct(f)) => f,

@@ -12,6 +12,7 @@ mod diagnose;
 mod enums;
 mod extensions;
 mod operations;
+mod primary;
 mod reach;
 mod schemas;
 mod structs;
@@ -22,7 +23,7 @@ use openapiv3::{OpenAPI, PathItem, ReferenceOr, Schema};
 use serde_json::Value;
 
 use crate::diag::{join, Diagnostic};
-use crate::ir::{Api, Module, Operation, Tag, TypeDef, TypeRef, Waiter};
+use crate::ir::{Api, Module, Operation, Primary, Tag, TypeDef, TypeRef, Waiter};
 use crate::raw::{self, Kind};
 use crate::spec::Spec;
 
@@ -185,6 +186,7 @@ impl<'a> Lowerer<'a> {
         self.keys("/components", Kind::Components);
         self.envelope = self.read_envelope();
         self.lower_components();
+        let primaries = self.read_primaries();
 
         let mut operations = Vec::new();
         for (path, item) in &spec.paths.paths {
@@ -198,7 +200,7 @@ impl<'a> Lowerer<'a> {
         self.prune(&operations);
         self.mark_request_side(&operations);
         self.check_setters();
-        self.finish(operations, waiters)
+        self.finish(operations, waiters, primaries)
     }
 
     /// Every component schema, in name order, so problems in unused ones are reported too; only
@@ -315,7 +317,12 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The IR, or every diagnostic (sorted by line, deduplicated).
-    fn finish(self, operations: Vec<Operation>, waiters: Vec<Waiter>) -> Result<Api, Vec<Diagnostic>> {
+    fn finish(
+        self,
+        operations: Vec<Operation>,
+        waiters: Vec<Waiter>,
+        primaries: Vec<(String, Primary)>,
+    ) -> Result<Api, Vec<Diagnostic>> {
         if !self.diags.is_empty() {
             let mut d = self.diags;
             d.sort_by(|a, b| (a.line, &a.pointer, &a.message).cmp(&(b.line, &b.pointer, &b.message)));
@@ -323,6 +330,8 @@ impl<'a> Lowerer<'a> {
             return Err(d);
         }
         let spec = self.spec;
+        // A primary of a type pruned as unused goes with it.
+        let primaries = primaries.into_iter().filter(|(t, _)| self.types.contains_key(t)).collect();
         Ok(Api {
             title: spec.info.title.clone(),
             version: spec.info.version.clone(),
@@ -334,6 +343,7 @@ impl<'a> Lowerer<'a> {
                 .iter()
                 .map(|t| Tag { name: t.name.clone(), docs: t.description.iter().cloned().collect() })
                 .collect(),
+            primaries,
         })
     }
 
