@@ -888,13 +888,9 @@ pub struct ImageSharePage {
     pub current_page: Option<i32>,
     /// The requested page number, echoed.
     ///
-    /// Sent by the server as a string or a number; kept as text.
-    ///
-    /// **Unverified:** the doc types the request's `pageNo` as a string and the response's JSON type is not confirmed, so it is kept as text (a number or a string decodes).
-    ///
     /// Wire name `pageNo`.
     #[serde(rename = "pageNo", default, skip_serializing_if = "Option::is_none")]
-    pub page_no: Option<crate::runtime::Scalar>,
+    pub page_no: Option<i32>,
     /// Number of records on this page.
     ///
     /// Wire name `currentCount`.
@@ -902,13 +898,9 @@ pub struct ImageSharePage {
     pub current_count: Option<i32>,
     /// The requested page size, echoed.
     ///
-    /// Sent by the server as a string or a number; kept as text.
-    ///
-    /// **Unverified:** the doc types the request's `pageSize` as a string and the response's JSON type is not confirmed, so it is kept as text (a number or a string decodes).
-    ///
     /// Wire name `pageSize`.
     #[serde(rename = "pageSize", default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<crate::runtime::Scalar>,
+    pub page_size: Option<i32>,
     /// Number of pages.
     ///
     /// Wire name `totalPage`.

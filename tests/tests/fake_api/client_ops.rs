@@ -153,6 +153,7 @@ fn every_generated_operation_round_trips() {
         let shares = owner.list_image_shares(ListImageSharesRequest::new(&id)).await.unwrap();
         called.insert("list_image_shares");
         assert_eq!(shares.total_count, Some(1));
+        assert_eq!((shares.page_no, shares.page_size), (Some(1), Some(10)), "echoed as integers");
         let seen = friend
             .list_images(ListImagesRequest::new().image_visibility_code(ImageVisibilityCode::Shared))
             .await
