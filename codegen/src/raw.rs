@@ -222,6 +222,7 @@ pub(crate) const EXTENSIONS: &[&str] = &[
     "x-enum-descriptions",
     "x-enum-varnames",
     "x-envelope",
+    "x-error-codes",
     "x-idempotent",
     "x-pagination",
     "x-rust-name",

@@ -4,6 +4,7 @@
 pub mod model;
 pub mod operations;
 pub mod waiters;
+pub mod errors;
 
 #[cfg(feature = "cli")]
 pub mod cli;

@@ -4,11 +4,12 @@
 //! One module per kind of output: [`rust`] (names, types, doc attributes), `docs` (the prose
 //! added to the spec's docs), `root` (`mod.rs`: the `Client` methods), `types` (model types:
 //! `structs`, `enums`), `operations` (request types and their descriptors), `paginate`,
-//! `waiters` and [`cli`] (the `ctimage` tables).
+//! `waiters`, `errors` (`ErrorCode`) and [`cli`] (the `ctimage` tables).
 
 pub mod cli;
 mod docs;
 mod enums;
+mod errors;
 mod operations;
 mod paginate;
 mod root;
@@ -61,6 +62,9 @@ pub fn emit_with(api: &Api, spec_label: &str, rt: &Runtime) -> Result<Vec<Genera
     ];
     if !api.waiters.is_empty() {
         files.push(file(spec_label, "waiters.rs", waiters::emit_waiters(cx))?);
+    }
+    if !api.error_codes.is_empty() {
+        files.push(file(spec_label, "errors.rs", errors::emit_errors(cx))?);
     }
     Ok(files)
 }

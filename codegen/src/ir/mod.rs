@@ -25,6 +25,21 @@ pub struct Api {
     pub waiters: Vec<Waiter>,
     /// Top-level `tags` (how the doc groups operations), in spec order.
     pub tags: Vec<Tag>,
+    /// Known CTyun error codes (`x-error-codes`), in spec order.
+    pub error_codes: Vec<ErrorCodeDef>,
+}
+
+/// One entry of `x-error-codes`: a CTyun error code the generated `ErrorCode` enum names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorCodeDef {
+    /// The code on the wire (`Image.ImageCheck.NotFound`).
+    pub code: String,
+    /// Rust variant name (`ImageNotFound`).
+    pub rust_name: String,
+    /// Doc paragraphs (its `description`).
+    pub docs: Vec<String>,
+    /// Method names of the operations known to return it; empty = any operation.
+    pub operations: Vec<String>,
 }
 
 /// A top-level tag: a group of operations (a command group of the CLI).

@@ -22,7 +22,7 @@ use openapiv3::{OpenAPI, PathItem, ReferenceOr, Schema};
 use serde_json::Value;
 
 use crate::diag::{join, Diagnostic};
-use crate::ir::{Api, Module, Operation, Tag, TypeDef, TypeRef, Waiter};
+use crate::ir::{Api, ErrorCodeDef, Module, Operation, Tag, TypeDef, TypeRef, Waiter};
 use crate::raw::{self, Kind};
 use crate::spec::Spec;
 
@@ -194,11 +194,12 @@ impl<'a> Lowerer<'a> {
         operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
         let waiters = self.read_waiters(&operations);
         self.read_operation_waiters(&mut operations, &waiters);
+        let error_codes = self.read_error_codes(&operations);
 
         self.prune(&operations);
         self.mark_request_side(&operations);
         self.check_setters();
-        self.finish(operations, waiters)
+        self.finish(operations, waiters, error_codes)
     }
 
     /// Every component schema, in name order, so problems in unused ones are reported too; only
@@ -315,7 +316,12 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The IR, or every diagnostic (sorted by line, deduplicated).
-    fn finish(self, operations: Vec<Operation>, waiters: Vec<Waiter>) -> Result<Api, Vec<Diagnostic>> {
+    fn finish(
+        self,
+        operations: Vec<Operation>,
+        waiters: Vec<Waiter>,
+        error_codes: Vec<ErrorCodeDef>,
+    ) -> Result<Api, Vec<Diagnostic>> {
         if !self.diags.is_empty() {
             let mut d = self.diags;
             d.sort_by(|a, b| (a.line, &a.pointer, &a.message).cmp(&(b.line, &b.pointer, &b.message)));
@@ -329,6 +335,7 @@ impl<'a> Lowerer<'a> {
             operations,
             types: self.types,
             waiters,
+            error_codes,
             tags: spec
                 .tags
                 .iter()

@@ -219,6 +219,7 @@ fn get_image_of_a_missing_image_is_a_typed_not_found_by_default() {
     assert!(matches!(e, ctyun_image::Error::Api(_)), "{e:?}");
     assert!(e.is_not_found(), "{e:?}");
     assert_eq!(e.api_code(), Some("Image.ImageCheck.NotFound"));
+    assert_eq!(e.error_code(), Some(ctyun_image::ErrorCode::ImageNotFound), "typed from `x-error-codes`");
     assert_eq!(e.http_status(), Some(200), "a business failure: HTTP 200, statusCode 900");
     assert_eq!(e.operation(), Some("getImage"));
     assert!(e.as_api_error().is_some_and(|a| a.message.contains(missing)), "{e:?}");
@@ -230,4 +231,18 @@ fn get_image_of_a_missing_image_is_a_typed_not_found_by_default() {
     assert!(e.is_not_found(), "{e:?}");
     let old = rt().block_on(c.get_image(GetImageRequest::new(missing).error_free(true))).unwrap();
     assert!(old.images.unwrap_or_default().is_empty());
+}
+
+#[test]
+fn an_error_code_the_spec_does_not_declare_is_unknown_and_kept_verbatim() {
+    let (c, _) = client_for("unknown-code");
+    let req = OperateImageTaskRequest::new("no-such-task", TaskOperation::Cancel);
+    let e = rt().block_on(c.operate_image_task(req)).unwrap_err();
+    let code = e.error_code().expect("an API error has a code");
+    assert_eq!(code, ctyun_image::ErrorCode::Unknown("Image.Task.NotFound".into()), "{e:?}");
+    assert_eq!((code.as_str(), e.api_code()), ("Image.Task.NotFound", Some("Image.Task.NotFound")));
+    assert!(e.is_not_found(), "an undeclared `...NotFound` code still counts: {e:?}");
+    // The other declared codes parse to their variants (no fake path returns IAM codes).
+    assert_eq!(ctyun_image::ErrorCode::from("CTIAM_0005"), ctyun_image::ErrorCode::IamNoPermission);
+    assert_eq!(ctyun_image::ErrorCode::IamNoPrivilege.to_string(), "CTIAM_1044");
 }
