@@ -34,6 +34,7 @@ fn ids(r: &Report) -> Vec<&'static str> {
 const CASES: &[(&str, &[&str], &[&str])] = &[
     ("op-added", &["api-added"], &["api-removed"]),
     ("waiter-added", &["waiter-added"], &["waiter-removed"]),
+    ("error-code-added", &["error-code-added"], &["error-code-removed"]),
     ("op-renamed", &["api-operation-id-changed"], &["api-operation-id-changed"]),
     ("op-id-case", &["api-operation-id-case-changed"], &["api-operation-id-case-changed"]),
     ("op-path", &["api-path-changed"], &["api-path-changed"]),
@@ -106,8 +107,11 @@ const CASES: &[(&str, &[&str], &[&str])] = &[
 ];
 
 /// Cases that need a starting point other than `base.yaml`: (old, new, forward, reverse).
-const PAIRS: &[(&str, &str, &[&str], &[&str])] =
-    &[("waiter-added", "waiter-changed", &["waiter-changed"], &["waiter-changed"])];
+const PAIRS: &[(&str, &str, &[&str], &[&str])] = &[
+    ("waiter-added", "waiter-changed", &["waiter-changed"], &["waiter-changed"]),
+    ("error-code-added", "error-code-renamed", &["error-code-renamed"], &["error-code-renamed"]),
+    ("error-code-added", "error-code-changed", &["error-code-changed"], &["error-code-changed"]),
+];
 
 #[test]
 fn fixture_pairs_classify_as_expected_in_both_directions() {

@@ -195,6 +195,7 @@ pub(super) fn run(old: &Api, new: &Api, old_label: &str, new_label: &str) -> Rep
     };
     cx.api_info();
     cx.waiters();
+    cx.error_codes();
     cx.operations();
     cx.types();
 
@@ -406,6 +407,60 @@ impl<'a> Ctx<'a> {
             if !new.waiters.iter().any(|w| w.name == o.name) {
                 let m = format!("waiter method `{}` removed", o.method_name);
                 self.push("waiter-removed", Direction::None, Scope::Api, m, (Side::Old, &pointer(&o.name)));
+            }
+        }
+    }
+
+    // ---- error codes -------------------------------------------------------------------------
+
+    fn error_codes(&mut self) {
+        let (old, new) = (self.old, self.new);
+        let at = |list: &[crate::ir::ErrorCodeDef], code: &str| {
+            let i = list.iter().position(|c| c.code == code).unwrap_or_default();
+            crate::diag::join("/x-error-codes", i.to_string())
+        };
+        for c in &new.error_codes {
+            let Some(o) = old.error_codes.iter().find(|o| o.code == c.code) else {
+                let m = format!("new `ErrorCode::{}` (`{}`)", c.rust_name, c.code);
+                self.push(
+                    "error-code-added",
+                    Direction::None,
+                    Scope::Api,
+                    m,
+                    (Side::New, &at(&new.error_codes, &c.code)),
+                );
+                continue;
+            };
+            if o.rust_name != c.rust_name {
+                let m = format!("`{}` is now `ErrorCode::{}` (was `ErrorCode::{}`)", c.code, c.rust_name, o.rust_name);
+                self.push(
+                    "error-code-renamed",
+                    Direction::None,
+                    Scope::Api,
+                    m,
+                    (Side::New, &at(&new.error_codes, &c.code)),
+                );
+            } else if (&o.docs, &o.operations) != (&c.docs, &c.operations) {
+                let m = format!("docs or operations of `ErrorCode::{}` (`{}`)", c.rust_name, c.code);
+                self.push(
+                    "error-code-changed",
+                    Direction::None,
+                    Scope::Api,
+                    m,
+                    (Side::New, &at(&new.error_codes, &c.code)),
+                );
+            }
+        }
+        for o in &old.error_codes {
+            if !new.error_codes.iter().any(|c| c.code == o.code) {
+                let m = format!("`ErrorCode::{}` removed (`{}` now decodes as `Unknown`)", o.rust_name, o.code);
+                self.push(
+                    "error-code-removed",
+                    Direction::None,
+                    Scope::Api,
+                    m,
+                    (Side::Old, &at(&old.error_codes, &o.code)),
+                );
             }
         }
     }
