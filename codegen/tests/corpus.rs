@@ -61,6 +61,13 @@ const CASES: &[Case] = &[
         ],
     ),
     (
+        "bad_x_comma_separated",
+        &[
+            ("/components/schemas/Thing/properties/sizes/x-comma-separated", 48, "`x-comma-separated: true` needs `items: {type: string}`"),
+            ("/components/schemas/Thing/properties/zones/x-comma-separated", 53, "`x-comma-separated: \"yes\"` must be `true` or `false`"),
+        ],
+    ),
+    (
         "bad_x_error_codes",
         &[
             ("/x-error-codes/0/operations/0", 13, "no operation has operationId `getThng` (did you mean `getThing`?)"),

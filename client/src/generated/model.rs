@@ -311,18 +311,28 @@ pub struct Image {
     pub image_category: Option<String>,
     /// Comma-separated subcategories (`app`, `thin_app`).
     ///
+    /// On the wire: one string, the values joined with `,`.
+    ///
     /// Wire name `imageSubcategory`.
     #[serde(
         rename = "imageSubcategory",
+        with = "crate::runtime::comma_list::option",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub image_subcategory: Option<String>,
+    pub image_subcategory: Option<Vec<String>>,
     /// Comma-separated scenes (`dev`, `ecommerce`, `gaming`, `website`).
     ///
+    /// On the wire: one string, the values joined with `,`.
+    ///
     /// Wire name `imageScene`.
-    #[serde(rename = "imageScene", default, skip_serializing_if = "Option::is_none")]
-    pub image_scene: Option<String>,
+    #[serde(
+        rename = "imageScene",
+        with = "crate::runtime::comma_list::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_scene: Option<Vec<String>>,
     /// Marketplace provider (`CN_CTCLOUD_001` = 天翼云科技有限公司); list only.
     ///
     /// Wire name `imageProvider`.
@@ -437,9 +447,16 @@ pub struct Image {
     pub updated_time_str: Option<String>,
     /// Comma-separated 云骁 AI-compute node types (`control`, `node`).
     ///
+    /// On the wire: one string, the values joined with `,`.
+    ///
     /// Wire name `cwaiType`.
-    #[serde(rename = "cwaiType", default, skip_serializing_if = "Option::is_none")]
-    pub cwai_type: Option<String>,
+    #[serde(
+        rename = "cwaiType",
+        with = "crate::runtime::comma_list::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cwai_type: Option<Vec<String>>,
     /// Description.
     ///
     /// Wire name `description`.

@@ -2510,9 +2510,15 @@ pub struct UnshareImageRequest {
     pub image_id: String,
     /// One or more recipient account IDs, comma-separated (at most 50). Ignored when `cancelAllSharedAccount` is true.
     ///
+    /// On the wire: one string, the values joined with `,`.
+    ///
     /// Wire name `destinationAccountID` (body).
-    #[serde(rename = "destinationAccountID", skip_serializing_if = "Option::is_none")]
-    pub destination_account_id: Option<String>,
+    #[serde(
+        rename = "destinationAccountID",
+        with = "crate::runtime::comma_list::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub destination_account_id: Option<Vec<String>>,
     /// True to cancel the share with every recipient.
     ///
     /// Default: `false`.
@@ -2540,8 +2546,11 @@ impl UnshareImageRequest {
     }
 
     /// Sets `destinationAccountID`: One or more recipient account IDs, comma-separated (at most 50).
-    pub fn destination_account_id(mut self, value: impl Into<String>) -> Self {
-        self.destination_account_id = Some(value.into());
+    pub fn destination_account_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.destination_account_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -2730,9 +2739,11 @@ pub struct UpdateImageLabelsRequest {
     pub region_id: Option<String>,
     /// Image IDs, comma-separated (at most 50). A single string, not an array.
     ///
+    /// On the wire: one string, the values joined with `,`.
+    ///
     /// Wire name `imageIDList` (body); required.
-    #[serde(rename = "imageIDList")]
-    pub image_id_list: String,
+    #[serde(rename = "imageIDList", with = "crate::runtime::comma_list")]
+    pub image_id_list: Vec<String>,
     /// Labels to bind or unbind (at most 10; keys unique; key and value 1–128 characters).
     ///
     /// At most 10 items.
@@ -2749,13 +2760,13 @@ pub struct UpdateImageLabelsRequest {
 impl UpdateImageLabelsRequest {
     /// An `UpdateImageLabelsRequest` with its required fields `imageIDList`, `labels`, `operateType`; optional ones via the setters.
     pub fn new(
-        image_id_list: impl Into<String>,
+        image_id_list: impl IntoIterator<Item = impl Into<String>>,
         labels: Vec<super::model::Label>,
         operate_type: super::model::LabelOperation,
     ) -> Self {
         Self {
             region_id: None,
-            image_id_list: image_id_list.into(),
+            image_id_list: image_id_list.into_iter().map(Into::into).collect(),
             labels,
             operate_type,
         }

@@ -67,6 +67,7 @@ fn rust(t: &TypeRef) -> String {
         TypeRef::Json => "serde_json::Value".into(),
         TypeRef::Named(n) => n.clone(),
         TypeRef::Vec(i) => format!("Vec<{}>", rust(i)),
+        TypeRef::CommaList => "Vec<String>".into(),
         TypeRef::Map(i) => format!("BTreeMap<String, {}>", rust(i)),
     }
 }

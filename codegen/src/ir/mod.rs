@@ -276,6 +276,8 @@ pub enum TypeRef {
     Named(String),
     /// `Vec<T>`
     Vec(Box<TypeRef>),
+    /// `Vec<String>` in Rust, one comma-joined string on the wire (`x-comma-separated`).
+    CommaList,
     /// `BTreeMap<String, T>`
     Map(Box<TypeRef>),
 }
