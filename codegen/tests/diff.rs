@@ -378,3 +378,19 @@ fn readme_lists_every_rule_with_its_level() {
         .collect();
     assert!(missing.is_empty(), "README.md's rule table lacks or mislabels: {missing:?}");
 }
+
+#[test]
+fn dropping_x_comma_separated_is_a_type_change_that_names_the_wire_form() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/ctimage.yaml");
+    let source = std::fs::read_to_string(path).unwrap();
+    let marker = "                imageIDList:\n                  type: array\n                  items:\n                    type: string\n                  x-comma-separated: true\n";
+    assert!(source.contains(marker), "the spec's imageIDList changed shape");
+    let edited = source.replacen(marker, &marker.replace("                  x-comma-separated: true\n", ""), 1);
+    let r = diff::diff_sources(&source, "a", &edited, "b").unwrap();
+    assert_eq!(ids(&r), ["docs-changed", "request-property-type-changed"], "{}", r.to_markdown());
+    let change = r.changes.iter().find(|c| c.id == "request-property-type-changed").unwrap();
+    assert_eq!(
+        change.message,
+        "`UpdateImageLabelsRequest::image_id_list` is now `Vec<String>` (was `Vec<String>`): on the wire it is now a JSON array"
+    );
+}

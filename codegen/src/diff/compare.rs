@@ -754,11 +754,13 @@ impl<'a> Ctx<'a> {
             self.push("request-parameter-location-changed", Direction::Request, scope.clone(), m, at);
         }
         if self.map(&f.ty) != g.ty {
-            let m = format!(
-                "{fname} is now `{}` (was `{}`)",
-                rust_opt(&g.ty, h.optional(g)),
-                rust_opt(&f.ty, h.optional(f))
-            );
+            let (now, was) = (rust_opt(&g.ty, h.optional(g)), rust_opt(&f.ty, h.optional(f)));
+            let mut m = format!("{fname} is now `{now}` (was `{was}`)");
+            if now == was {
+                // Same Rust type, other wire form: `x-comma-separated` added or removed.
+                let form = if g.ty == TypeRef::CommaList { "one comma-joined string" } else { "a JSON array" };
+                m.push_str(&format!(": on the wire it is now {form}"));
+            }
             let req = sides.request.then(|| Finding { id: req_id(h.noun(g), "type-changed"), message: m.clone() });
             let resp = sides.response.then(|| Finding { id: "response-property-type-changed", message: m.clone() });
             if let Some(x) = stricter(req, resp) {
