@@ -40,7 +40,8 @@ pub use config::{
     ENV_REGION_ID, ENV_SECRET_KEY,
 };
 pub use error::{CallContext, Error};
-pub use generated::{model, operations};
+pub use generated::errors::ErrorCode;
+pub use generated::{errors, model, operations};
 /// The `reqwest` this crate is built with, so a client passed to
 /// [`ClientBuilder::http_client`] (or a [`reqwest::Proxy`]) matches its version.
 pub use reqwest;

@@ -117,6 +117,12 @@ pub trait QueryValue {
     fn write_query_value(&self, out: &mut String);
 }
 
+/// A comma-separated list (`x-comma-separated`): the values joined with `,`.
+impl QueryValue for Vec<String> {
+    fn write_query_value(&self, out: &mut String) {
+        out.push_str(&self.join(","));
+    }
+}
 macro_rules! display_query_value {
     ($($t:ty),*) => {$(
         impl QueryValue for $t {
@@ -309,4 +315,55 @@ fn lenient_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Er
         serde_json::Value::String(s) => Some(s),
         other => Some(other.to_string()),
     })
+}
+
+/// Serde `with` module for a `Vec<String>` that CTyun sends and receives as one comma-separated
+/// string (`x-comma-separated` in the spec): serialized joined with `,`; decoded from such a
+/// string (empty or blank items dropped) or, leniently, from a JSON array of strings.
+pub mod comma_list {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Joins the values with `,`.
+    pub fn serialize<S: Serializer>(values: &[String], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&values.join(","))
+    }
+
+    /// Splits a comma-separated string (or takes an array of strings).
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Text(String),
+            List(Vec<String>),
+        }
+        Ok(match Wire::deserialize(d)? {
+            Wire::Text(t) => split(&t),
+            Wire::List(l) => l,
+        })
+    }
+
+    /// The values of a comma-separated string, trimmed, without empty items.
+    pub fn split(text: &str) -> Vec<String> {
+        text.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned).collect()
+    }
+
+    /// The same for an `Option<Vec<String>>` (`null` or absent: `None`).
+    pub mod option {
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        /// Joins the values with `,` (`None` is skipped by the field's `skip_serializing_if`).
+        pub fn serialize<S: Serializer>(values: &Option<Vec<String>>, s: S) -> Result<S::Ok, S::Error> {
+            match values {
+                Some(v) => super::serialize(v, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// `null` → `None`, else as [`super::deserialize`].
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+            #[derive(Deserialize)]
+            struct Inner(#[serde(deserialize_with = "super::deserialize")] Vec<String>);
+            Ok(Option::<Inner>::deserialize(d)?.map(|i| i.0))
+        }
+    }
 }

@@ -70,6 +70,23 @@ const CASES: &[Case] = &[
         ],
     ),
     (
+        "bad_x_comma_separated",
+        &[
+            ("/components/schemas/Thing/properties/sizes/x-comma-separated", 48, "`x-comma-separated: true` needs `items: {type: string}`"),
+            ("/components/schemas/Thing/properties/zones/x-comma-separated", 53, "`x-comma-separated: \"yes\"` must be `true` or `false`"),
+        ],
+    ),
+    (
+        "bad_x_error_codes",
+        &[
+            ("/x-error-codes/0/operations/0", 13, "no operation has operationId `getThng` (did you mean `getThing`?)"),
+            ("/x-error-codes/2/code", 17, "duplicate error code `Thing.Busy` (also /x-error-codes/1)"),
+            ("/x-error-codes/3/name", 21, "duplicate name `ThingBusy` (also /x-error-codes/1)"),
+            ("/x-error-codes/4/name", 24, "`thing_gone` is not usable as a variant name: write PascalCase, not `Unknown`"),
+            ("/x-error-codes/5/operation", 29, "`x-error-codes` is a list of `{code, name: <PascalCase>, description, operations?: [<operationId>]}` (no `operations`: any operation may return the code): unknown field `operation`, expected one of `code`, `name`, `description`, `operations`"),
+        ],
+    ),
+    (
         "bad_x_sent_default",
         &[
             ("/paths/~1v1~1thing/get/parameters/0/x-sent-default", 18, "`x-sent-default` is for optional parameters: a required one is always set by the caller"),

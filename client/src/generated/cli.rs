@@ -1366,10 +1366,10 @@ pub static COMMANDS: &[crate::cli::Command] = &[
             crate::cli::Arg {
                 wire: "destinationAccountID",
                 flag: "destination-account-id",
-                kind: crate::cli::ArgKind::Str,
+                kind: crate::cli::ArgKind::StrList,
                 required: false,
                 help: "One or more recipient account IDs, comma-separated (at most 50). Ignored when `cancelAllSharedAccount` is true.",
-                long_help: "One or more recipient account IDs, comma-separated (at most 50). Ignored when `cancelAllSharedAccount` is true.\n\nWire name `destinationAccountID` (body).",
+                long_help: "One or more recipient account IDs, comma-separated (at most 50). Ignored when `cancelAllSharedAccount` is true.\n\nOn the wire: one string, the values joined with `,`.\n\nWire name `destinationAccountID` (body).",
             },
             crate::cli::Arg {
                 wire: "cancelAllSharedAccount",
@@ -1508,10 +1508,10 @@ pub static COMMANDS: &[crate::cli::Command] = &[
             crate::cli::Arg {
                 wire: "imageIDList",
                 flag: "image-id-list",
-                kind: crate::cli::ArgKind::Str,
+                kind: crate::cli::ArgKind::StrList,
                 required: true,
-                help: "Image IDs, comma-separated (at most 50). A single string, not an array. [required]",
-                long_help: "Image IDs, comma-separated (at most 50). A single string, not an array.\n\nWire name `imageIDList` (body); required.",
+                help: "Image IDs to label or unlabel, at most 50. On the wire they travel as one comma-separated string. [required]",
+                long_help: "Image IDs to label or unlabel, at most 50. On the wire they travel as one comma-separated string.\n\nOn the wire: one string, the values joined with `,`.\n\nWire name `imageIDList` (body); required.",
             },
             crate::cli::Arg {
                 wire: "labels",

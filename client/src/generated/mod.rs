@@ -4,6 +4,7 @@
 pub mod model;
 pub mod operations;
 pub mod waiters;
+pub mod errors;
 
 #[cfg(feature = "cli")]
 pub mod cli;
@@ -830,7 +831,7 @@ impl crate::Client {
     /// use ctyun_image::{Client, operations::UnshareImageRequest};
     ///
     /// let client = Client::from_env()?;
-    /// let request = UnshareImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").destination_account_id("1f2e3d4c5b6a47988796a5b4c3d2e1f0");
+    /// let request = UnshareImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").cancel_all_shared_account(true);
     /// client.unshare_image(request).await?;
     /// # Ok(())
     /// # }
@@ -895,7 +896,7 @@ impl crate::Client {
     /// use ctyun_image::{Client, model::Label, model::LabelOperation, operations::UpdateImageLabelsRequest};
     ///
     /// let client = Client::from_env()?;
-    /// let request = UpdateImageLabelsRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", vec![Label::new("env", "prod")], LabelOperation::Bind);
+    /// let request = UpdateImageLabelsRequest::new(vec!["4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a"], vec![Label::new("env", "prod")], LabelOperation::Bind);
     /// client.update_image_labels(request).await?;
     /// # Ok(())
     /// # }

@@ -360,18 +360,28 @@ pub struct Image {
     pub image_category: Option<String>,
     /// Comma-separated subcategories (`app`, `thin_app`).
     ///
+    /// On the wire: one string, the values joined with `,`.
+    ///
     /// Wire name `imageSubcategory`.
     #[serde(
         rename = "imageSubcategory",
+        with = "crate::runtime::comma_list::option",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub image_subcategory: Option<String>,
+    pub image_subcategory: Option<Vec<String>>,
     /// Comma-separated scenes (`dev`, `ecommerce`, `gaming`, `website`).
     ///
+    /// On the wire: one string, the values joined with `,`.
+    ///
     /// Wire name `imageScene`.
-    #[serde(rename = "imageScene", default, skip_serializing_if = "Option::is_none")]
-    pub image_scene: Option<String>,
+    #[serde(
+        rename = "imageScene",
+        with = "crate::runtime::comma_list::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_scene: Option<Vec<String>>,
     /// Marketplace provider code of the image (e.g. `CN_CTCLOUD_001` = 天翼云科技有限公司); returned by `listImages` only.
     ///
     /// Wire name `imageProvider`.
@@ -486,9 +496,16 @@ pub struct Image {
     pub updated_time_str: Option<String>,
     /// Comma-separated 云骁 AI-compute node types (`control`, `node`).
     ///
+    /// On the wire: one string, the values joined with `,`.
+    ///
     /// Wire name `cwaiType`.
-    #[serde(rename = "cwaiType", default, skip_serializing_if = "Option::is_none")]
-    pub cwai_type: Option<String>,
+    #[serde(
+        rename = "cwaiType",
+        with = "crate::runtime::comma_list::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cwai_type: Option<Vec<String>>,
     /// Description of the image given by its owner (1–128 characters when set through this API).
     ///
     /// Wire name `description`.
@@ -741,14 +758,14 @@ impl Image {
         self.image_category.as_deref()
     }
 
-    /// `imageSubcategory`: Comma-separated subcategories (`app`, `thin_app`). `None` when absent or `null`.
-    pub fn image_subcategory(&self) -> Option<&str> {
-        self.image_subcategory.as_deref()
+    /// `imageSubcategory`: Comma-separated subcategories (`app`, `thin_app`). Empty when absent or `null`.
+    pub fn image_subcategory(&self) -> &[String] {
+        self.image_subcategory.as_deref().unwrap_or_default()
     }
 
-    /// `imageScene`: Comma-separated scenes (`dev`, `ecommerce`, `gaming`, `website`). `None` when absent or `null`.
-    pub fn image_scene(&self) -> Option<&str> {
-        self.image_scene.as_deref()
+    /// `imageScene`: Comma-separated scenes (`dev`, `ecommerce`, `gaming`, `website`). Empty when absent or `null`.
+    pub fn image_scene(&self) -> &[String] {
+        self.image_scene.as_deref().unwrap_or_default()
     }
 
     /// `imageProvider`: Marketplace provider code of the image (e.g. `CN_CTCLOUD_001` = 天翼云科技有限公司); returned by `listImages` only. `None` when absent or `null`.
@@ -841,9 +858,9 @@ impl Image {
         self.updated_time_str.as_deref()
     }
 
-    /// `cwaiType`: Comma-separated 云骁 AI-compute node types (`control`, `node`). `None` when absent or `null`.
-    pub fn cwai_type(&self) -> Option<&str> {
-        self.cwai_type.as_deref()
+    /// `cwaiType`: Comma-separated 云骁 AI-compute node types (`control`, `node`). Empty when absent or `null`.
+    pub fn cwai_type(&self) -> &[String] {
+        self.cwai_type.as_deref().unwrap_or_default()
     }
 
     /// `description`: Description of the image given by its owner (1–128 characters when set through this API). `None` when absent or `null`.
@@ -1307,13 +1324,9 @@ pub struct ImageSharePage {
     pub current_page: Option<i32>,
     /// The requested page number, echoed.
     ///
-    /// Sent by the server as a string or a number; kept as text.
-    ///
-    /// **Unverified:** the doc types the request's `pageNo` as a string and the response's JSON type is not confirmed, so it is kept as text (a number or a string decodes).
-    ///
     /// Wire name `pageNo`.
     #[serde(rename = "pageNo", default, skip_serializing_if = "Option::is_none")]
-    pub page_no: Option<crate::runtime::Scalar>,
+    pub page_no: Option<i32>,
     /// Number of records on this page (at most the requested `pageSize`).
     ///
     /// Wire name `currentCount`.
@@ -1321,13 +1334,9 @@ pub struct ImageSharePage {
     pub current_count: Option<i32>,
     /// The requested page size, echoed.
     ///
-    /// Sent by the server as a string or a number; kept as text.
-    ///
-    /// **Unverified:** the doc types the request's `pageSize` as a string and the response's JSON type is not confirmed, so it is kept as text (a number or a string decodes).
-    ///
     /// Wire name `pageSize`.
     #[serde(rename = "pageSize", default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<crate::runtime::Scalar>,
+    pub page_size: Option<i32>,
     /// Number of pages in total at the requested page size; the last `pageNo` to ask for.
     ///
     /// Wire name `totalPage`.
@@ -1352,8 +1361,8 @@ impl ImageSharePage {
     }
 
     /// `pageNo`: The requested page number, echoed. `None` when absent or `null`.
-    pub fn page_no(&self) -> Option<&crate::runtime::Scalar> {
-        self.page_no.as_ref()
+    pub fn page_no(&self) -> Option<i32> {
+        self.page_no
     }
 
     /// `currentCount`: Number of records on this page (at most the requested `pageSize`). `None` when absent or `null`.
@@ -1362,8 +1371,8 @@ impl ImageSharePage {
     }
 
     /// `pageSize`: The requested page size, echoed. `None` when absent or `null`.
-    pub fn page_size(&self) -> Option<&crate::runtime::Scalar> {
-        self.page_size.as_ref()
+    pub fn page_size(&self) -> Option<i32> {
+        self.page_size
     }
 
     /// `totalPage`: Number of pages in total at the requested page size; the last `pageNo` to ask for. `None` when absent or `null`.

@@ -2967,7 +2967,7 @@ impl crate::runtime::Operation for ShareImageRequest {
 /// use ctyun_image::{Client, operations::UnshareImageRequest};
 ///
 /// let client = Client::from_env()?;
-/// let request = UnshareImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").destination_account_id("1f2e3d4c5b6a47988796a5b4c3d2e1f0");
+/// let request = UnshareImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").cancel_all_shared_account(true);
 /// client.unshare_image(request).await?;
 /// # Ok(())
 /// # }
@@ -2987,9 +2987,15 @@ pub struct UnshareImageRequest {
     pub image_id: String,
     /// One or more recipient account IDs, comma-separated (at most 50). Ignored when `cancelAllSharedAccount` is true.
     ///
+    /// On the wire: one string, the values joined with `,`.
+    ///
     /// Wire name `destinationAccountID` (body).
-    #[serde(rename = "destinationAccountID", skip_serializing_if = "Option::is_none")]
-    pub destination_account_id: Option<String>,
+    #[serde(
+        rename = "destinationAccountID",
+        with = "crate::runtime::comma_list::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub destination_account_id: Option<Vec<String>>,
     /// True to cancel the share with every recipient, ignoring `destinationAccountID`; default false.
     ///
     /// Default: `false`.
@@ -3017,8 +3023,11 @@ impl UnshareImageRequest {
     }
 
     /// Sets `destinationAccountID`: One or more recipient account IDs, comma-separated (at most 50).
-    pub fn destination_account_id(mut self, value: impl Into<String>) -> Self {
-        self.destination_account_id = Some(value.into());
+    pub fn destination_account_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.destination_account_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -3230,7 +3239,7 @@ impl crate::runtime::Operation for UpdateImageRequest {
 /// use ctyun_image::{Client, model::Label, model::LabelOperation, operations::UpdateImageLabelsRequest};
 ///
 /// let client = Client::from_env()?;
-/// let request = UpdateImageLabelsRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", vec![Label::new("env", "prod")], LabelOperation::Bind);
+/// let request = UpdateImageLabelsRequest::new(vec!["4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a"], vec![Label::new("env", "prod")], LabelOperation::Bind);
 /// client.update_image_labels(request).await?;
 /// # Ok(())
 /// # }
@@ -3243,11 +3252,13 @@ pub struct UpdateImageLabelsRequest {
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// Image IDs, comma-separated (at most 50). A single string, not an array.
+    /// Image IDs to label or unlabel, at most 50. On the wire they travel as one comma-separated string.
+    ///
+    /// On the wire: one string, the values joined with `,`.
     ///
     /// Wire name `imageIDList` (body); required.
-    #[serde(rename = "imageIDList")]
-    pub image_id_list: String,
+    #[serde(rename = "imageIDList", with = "crate::runtime::comma_list")]
+    pub image_id_list: Vec<String>,
     /// Labels to bind or unbind: at most 10, keys unique, key and value 1–128 characters.
     ///
     /// At most 10 items.
@@ -3264,13 +3275,13 @@ pub struct UpdateImageLabelsRequest {
 impl UpdateImageLabelsRequest {
     /// An `UpdateImageLabelsRequest` with its required fields `imageIDList`, `labels`, `operateType`; optional ones via the setters.
     pub fn new(
-        image_id_list: impl Into<String>,
+        image_id_list: impl IntoIterator<Item = impl Into<String>>,
         labels: Vec<super::model::Label>,
         operate_type: super::model::LabelOperation,
     ) -> Self {
         Self {
             region_id: None,
-            image_id_list: image_id_list.into(),
+            image_id_list: image_id_list.into_iter().map(Into::into).collect(),
             labels,
             operate_type,
         }

@@ -69,6 +69,7 @@ fn rust(t: &TypeRef) -> String {
         TypeRef::Json => "serde_json::Value".into(),
         TypeRef::Named(n) => n.clone(),
         TypeRef::Vec(i) => format!("Vec<{}>", rust(i)),
+        TypeRef::CommaList => "Vec<String>".into(),
         TypeRef::Map(i) => format!("BTreeMap<String, {}>", rust(i)),
     }
 }
@@ -197,6 +198,7 @@ pub(super) fn run(old: &Api, new: &Api, old_label: &str, new_label: &str) -> Rep
     };
     cx.api_info();
     cx.waiters();
+    cx.error_codes();
     cx.operations();
     cx.types();
 
@@ -495,6 +497,60 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    // ---- error codes -------------------------------------------------------------------------
+
+    fn error_codes(&mut self) {
+        let (old, new) = (self.old, self.new);
+        let at = |list: &[crate::ir::ErrorCodeDef], code: &str| {
+            let i = list.iter().position(|c| c.code == code).unwrap_or_default();
+            crate::diag::join("/x-error-codes", i.to_string())
+        };
+        for c in &new.error_codes {
+            let Some(o) = old.error_codes.iter().find(|o| o.code == c.code) else {
+                let m = format!("new `ErrorCode::{}` (`{}`)", c.rust_name, c.code);
+                self.push(
+                    "error-code-added",
+                    Direction::None,
+                    Scope::Api,
+                    m,
+                    (Side::New, &at(&new.error_codes, &c.code)),
+                );
+                continue;
+            };
+            if o.rust_name != c.rust_name {
+                let m = format!("`{}` is now `ErrorCode::{}` (was `ErrorCode::{}`)", c.code, c.rust_name, o.rust_name);
+                self.push(
+                    "error-code-renamed",
+                    Direction::None,
+                    Scope::Api,
+                    m,
+                    (Side::New, &at(&new.error_codes, &c.code)),
+                );
+            } else if (&o.docs, &o.operations) != (&c.docs, &c.operations) {
+                let m = format!("docs or operations of `ErrorCode::{}` (`{}`)", c.rust_name, c.code);
+                self.push(
+                    "error-code-changed",
+                    Direction::None,
+                    Scope::Api,
+                    m,
+                    (Side::New, &at(&new.error_codes, &c.code)),
+                );
+            }
+        }
+        for o in &old.error_codes {
+            if !new.error_codes.iter().any(|c| c.code == o.code) {
+                let m = format!("`ErrorCode::{}` removed (`{}` now decodes as `Unknown`)", o.rust_name, o.code);
+                self.push(
+                    "error-code-removed",
+                    Direction::None,
+                    Scope::Api,
+                    m,
+                    (Side::Old, &at(&old.error_codes, &o.code)),
+                );
+            }
+        }
+    }
+
     // ---- operations --------------------------------------------------------------------------
 
     fn operations(&mut self) {
@@ -782,11 +838,13 @@ impl<'a> Ctx<'a> {
             self.push("request-parameter-location-changed", Direction::Request, scope.clone(), m, at);
         }
         if self.map(&f.ty) != g.ty {
-            let m = format!(
-                "{fname} is now `{}` (was `{}`)",
-                rust_opt(&g.ty, h.optional(g)),
-                rust_opt(&f.ty, h.optional(f))
-            );
+            let (now, was) = (rust_opt(&g.ty, h.optional(g)), rust_opt(&f.ty, h.optional(f)));
+            let mut m = format!("{fname} is now `{now}` (was `{was}`)");
+            if now == was {
+                // Same Rust type, other wire form: `x-comma-separated` added or removed.
+                let form = if g.ty == TypeRef::CommaList { "one comma-joined string" } else { "a JSON array" };
+                m.push_str(&format!(": on the wire it is now {form}"));
+            }
             let req = sides.request.then(|| Finding { id: req_id(h.noun(g), "type-changed"), message: m.clone() });
             let resp = sides.response.then(|| Finding { id: "response-property-type-changed", message: m.clone() });
             if let Some(x) = stricter(req, resp) {

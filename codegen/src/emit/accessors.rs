@@ -52,6 +52,10 @@ fn accessor(cx: &Cx<'_>, f: &Field, module: Module) -> TokenStream {
             let item = rust_type(cx, item, module);
             (quote!(&[#item]), quote!(&self.#id), None)
         }
+        (TypeRef::CommaList, true) => {
+            (quote!(&[String]), quote!(self.#id.as_deref().unwrap_or_default()), Some("Empty when absent or `null`"))
+        }
+        (TypeRef::CommaList, false) => (quote!(&[String]), quote!(&self.#id), None),
         (TypeRef::String, true) => (quote!(Option<&str>), quote!(self.#id.as_deref()), Some(NONE)),
         (TypeRef::String, false) => (quote!(&str), quote!(&self.#id), None),
         (ty @ (TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool), true) => {

@@ -103,6 +103,7 @@ fn value(cx: &Cx<'_>, ty: &TypeRef, wire: &str, arg: bool, uses: &mut BTreeSet<S
         TypeRef::F64 => "1.0".to_owned(),
         TypeRef::Bool => "true".to_owned(),
         TypeRef::Vec(item) => format!("vec![{}]", value(cx, item, wire, false, uses)),
+        TypeRef::CommaList => format!("vec![{}]", value(cx, &TypeRef::String, wire, arg, uses)),
         TypeRef::Named(n) => named(cx, n, wire, uses),
         TypeRef::Scalar | TypeRef::Json | TypeRef::Map(_) => "Default::default()".to_owned(),
     }

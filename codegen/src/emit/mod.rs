@@ -4,12 +4,13 @@
 //! One module per kind of output: [`rust`] (names, types, doc attributes), `docs` (the prose
 //! added to the spec's docs), `root` (`mod.rs`: the `Client` methods), `types` (model types:
 //! `structs`, `enums`), `operations` (request types and their descriptors), `paginate`,
-//! `waiters` and [`cli`] (the `ctimage` tables).
+//! `waiters`, `errors` (`ErrorCode`) and [`cli`] (the `ctimage` tables).
 
 mod accessors;
 pub mod cli;
 mod docs;
 mod enums;
+mod errors;
 mod examples;
 mod operations;
 mod paginate;
@@ -63,6 +64,9 @@ pub fn emit_with(api: &Api, spec_label: &str, rt: &Runtime) -> Result<Vec<Genera
     ];
     if !api.waiters.is_empty() {
         files.push(file(spec_label, "waiters.rs", waiters::emit_waiters(cx))?);
+    }
+    if !api.error_codes.is_empty() {
+        files.push(file(spec_label, "errors.rs", errors::emit_errors(cx))?);
     }
     Ok(files)
 }

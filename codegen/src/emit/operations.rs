@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::field_docs;
-use super::rust::{doc_attrs, ident, rust_type};
+use super::rust::{doc_attrs, ident, rust_type, serde_with};
 use super::structs::emit_builder;
 use super::Cx;
 use crate::ir::{Field, Location, Method, Module, Operation, SentDefault, TypeRef};
@@ -71,10 +71,11 @@ fn request_field(cx: &Cx<'_>, f: &Field) -> TokenStream {
         Location::Body => {
             let w = &f.wire_name;
             let rename = (f.wire_name != f.rust_name).then(|| quote!(rename = #w,));
+            let with = serde_with(cx, &f.ty, f.optional_in_request());
             if f.optional_in_request() {
-                quote!(#[serde(#rename skip_serializing_if = "Option::is_none")])
-            } else if rename.is_some() {
-                quote!(#[serde(#rename)])
+                quote!(#[serde(#rename #with skip_serializing_if = "Option::is_none")])
+            } else if rename.is_some() || with.is_some() {
+                quote!(#[serde(#rename #with)])
             } else {
                 quote!()
             }

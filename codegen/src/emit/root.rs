@@ -18,12 +18,18 @@ pub(super) fn emit_root(cx: &Cx<'_>, spec_label: &str) -> TokenStream {
             pub mod waiters;
         )
     });
+    let errors_mod = (!cx.api.error_codes.is_empty()).then(|| {
+        quote!(
+            pub mod errors;
+        )
+    });
     let waiter_methods = cx.api.waiters.iter().map(|w| waiter_method(cx, w));
     quote! {
         #![doc = #title]
         pub mod model;
         pub mod operations;
         #waiter_mod
+        #errors_mod
         #[cfg(feature = "cli")]
         pub mod cli;
 

@@ -23,7 +23,7 @@ use openapiv3::{OpenAPI, PathItem, ReferenceOr, Schema};
 use serde_json::Value;
 
 use crate::diag::{join, Diagnostic};
-use crate::ir::{Api, Module, Operation, Primary, Tag, TypeDef, TypeRef, Waiter};
+use crate::ir::{Api, ErrorCodeDef, Module, Operation, Primary, Tag, TypeDef, TypeRef, Waiter};
 use crate::raw::{self, Kind};
 use crate::spec::Spec;
 
@@ -196,11 +196,12 @@ impl<'a> Lowerer<'a> {
         operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
         let waiters = self.read_waiters(&operations);
         self.read_operation_waiters(&mut operations, &waiters);
+        let error_codes = self.read_error_codes(&operations);
 
         self.prune(&operations);
         self.mark_request_side(&operations);
         self.check_setters();
-        self.finish(operations, waiters, primaries)
+        self.finish(operations, waiters, primaries, error_codes)
     }
 
     /// Every component schema, in name order, so problems in unused ones are reported too; only
@@ -322,6 +323,7 @@ impl<'a> Lowerer<'a> {
         operations: Vec<Operation>,
         waiters: Vec<Waiter>,
         primaries: Vec<(String, Primary)>,
+        error_codes: Vec<ErrorCodeDef>,
     ) -> Result<Api, Vec<Diagnostic>> {
         if !self.diags.is_empty() {
             let mut d = self.diags;
@@ -338,6 +340,7 @@ impl<'a> Lowerer<'a> {
             operations,
             types: self.types,
             waiters,
+            error_codes,
             tags: spec
                 .tags
                 .iter()
