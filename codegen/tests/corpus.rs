@@ -111,6 +111,12 @@ const CASES: &[Case] = &[
         ],
     ),
     (
+        "non_finite_number",
+        &[
+            ("/components/schemas/Thing/properties/size/maximum", 48, "`.inf` is not a finite number, which OpenAPI (JSON) cannot represent: write a finite number, or remove the keyword [the OpenAPI parser panicked here: somehow this parsed successfully the second time (at openapiv3-2.2.0/src/reference.rs:56; a bug in the dependency, please report)]"),
+        ],
+    ),
+    (
         "openapi_31",
         &[
             ("/openapi", 2, "OpenAPI version `3.1.0` is not supported: this generator reads OpenAPI 3.0.x"),
