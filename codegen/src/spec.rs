@@ -100,7 +100,10 @@ fn parse(source: &str, file: &str) -> Result<(serde_yaml::Value, openapiv3::Open
     let raw: serde_yaml::Value = match quiet_catch(|| serde_yaml::from_str(source)) {
         Ok(Ok(raw)) => raw,
         Ok(Err(e)) => {
-            let line = e.location().map(|l| l.line());
+            let (line, column) = e.location().map_or((None, None), |l| (Some(l.line()), Some(l.column())));
+            if let Some((pointer, line, message)) = duplicate_key(source, &e.to_string(), line, column) {
+                return Err(located(&pointer, Some(line), message));
+            }
             return Err(located("", line, format!("invalid YAML: {e}")));
         }
         Err(p) => {
@@ -142,8 +145,12 @@ fn parse(source: &str, file: &str) -> Result<(serde_yaml::Value, openapiv3::Open
         Ok(Ok(spec)) => Ok((raw, spec)),
         Ok(Err(e)) => {
             let pointer = path_to_pointer("", e.path());
-            let (pointer, hint) = hint(&raw, &pointer, &e.inner().to_string());
-            Err(located(&pointer, None, format!("not a valid OpenAPI 3.0 document: {}{hint}", e.inner())))
+            let error = e.inner().to_string();
+            let (pointer, hint) = hint(&raw, &pointer, &error);
+            let pointer =
+                if hint.is_empty() { shape_mismatch(&raw, &pointer, &error).unwrap_or(pointer) } else { pointer };
+            let message = diag::humanize_serde(&error);
+            Err(located(&pointer, None, format!("not a valid OpenAPI 3.0 document: {message}{hint}")))
         }
         Err(p) => {
             let (pointer, message) = explain_panic(&raw, &p);
@@ -362,6 +369,189 @@ fn mistake(m: &serde_yaml::Mapping, pointer: &str, error: &str) -> Option<(Strin
         return Some((diag::join(pointer, "items"), " (`items` must be one schema)".into()));
     }
     None
+}
+
+/// serde_yaml reports a duplicate key at the mapping's first key; this finds the duplicate
+/// itself: `(pointer, line, message)`. The mapping is scanned by indentation (block style); in a
+/// flow mapping (`{a: 1, a: 2}`) the line is the mapping's.
+fn duplicate_key(
+    source: &str,
+    error: &str,
+    line: Option<usize>,
+    column: Option<usize>,
+) -> Option<(String, usize, String)> {
+    let at = error.find("duplicate entry with key ")?;
+    let path = error[..at].trim_end().strip_suffix(':').unwrap_or("");
+    let rest = &error[at + "duplicate entry with key ".len()..];
+    let key = rest.split(" at line ").next()?;
+    let key = match key.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
+        Some(quoted) => quoted.replace("\\\"", "\"").replace("\\\\", "\\"),
+        None => key.trim_matches('`').to_owned(),
+    };
+    let (line, column) = (line?, column?);
+    let mut pointer = String::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let mut pieces = part.split('[');
+        let name = pieces.next().unwrap_or("");
+        if !name.is_empty() {
+            pointer = diag::join(&pointer, name);
+        }
+        for index in pieces {
+            pointer = diag::join(&pointer, index.trim_end_matches(']'));
+        }
+    }
+    pointer = diag::join(&pointer, &key);
+    let indent = column.saturating_sub(1);
+    let mut seen = Vec::new();
+    for (i, text) in source.lines().enumerate().skip(line.saturating_sub(1)) {
+        let first = i + 1 == line;
+        let trimmed = text.trim_start();
+        if !first && (trimmed.is_empty() || trimmed.starts_with('#')) {
+            continue;
+        }
+        let lead = text.len() - trimmed.len();
+        if !first && lead < indent {
+            break;
+        }
+        if !first && lead != indent {
+            continue;
+        }
+        if text.get(indent..).and_then(yaml_block_key).as_deref() == Some(key.as_str()) {
+            seen.push(i + 1);
+        }
+    }
+    let (first, duplicate) = match seen[..] {
+        [first, second, ..] => (Some(first), second),
+        _ => (None, line),
+    };
+    let first = first.map_or(String::new(), |l| format!(" (first at line {l})"));
+    Some((
+        pointer,
+        duplicate,
+        format!("duplicate key `{key}`{first}: the keys of a YAML mapping must be unique; remove or rename one"),
+    ))
+}
+
+/// The key of a block-mapping line (`key: value`, `"key":`, `key:`).
+fn yaml_block_key(content: &str) -> Option<String> {
+    for q in ['"', '\''] {
+        if let Some(rest) = content.strip_prefix(q) {
+            let end = rest.find(q)?;
+            return rest[end + 1..].starts_with(':').then(|| rest[..end].to_owned());
+        }
+    }
+    let colon = content.find(": ").or_else(|| content.strip_suffix(':').map(str::len))?;
+    Some(content[..colon].trim_end().to_owned())
+}
+
+/// For a typed-parse error "invalid type: <found>, expected ..." at `pointer`: the first node
+/// in that subtree whose key expects another shape than it has, and has the shape found. The
+/// typed model buffers untagged and flattened parts, so serde's own path often stops at an
+/// ancestor (`/paths` for a list written where an operation belongs).
+fn shape_mismatch(raw: &serde_yaml::Value, pointer: &str, error: &str) -> Option<String> {
+    use serde_yaml::Value as V;
+    #[derive(Clone, Copy, PartialEq)]
+    enum Shape {
+        Map,
+        List,
+        Text,
+        Bool,
+        Number,
+    }
+    fn shape(v: &V) -> Option<Shape> {
+        Some(match v {
+            V::Mapping(_) => Shape::Map,
+            V::Sequence(_) => Shape::List,
+            V::String(_) => Shape::Text,
+            V::Bool(_) => Shape::Bool,
+            V::Number(_) => Shape::Number,
+            _ => return None,
+        })
+    }
+    /// What the value of `key` in an OpenAPI object must be (`parent` is the key holding it).
+    fn expects(key: &str, parent: &str, siblings: &serde_yaml::Mapping) -> Option<Shape> {
+        Some(match key {
+            "info" | "paths" | "components" | "get" | "put" | "post" | "delete" | "options" | "head" | "patch"
+            | "trace" | "requestBody" | "content" | "schema" | "properties" | "items" | "responses"
+            | "externalDocs" | "contact" | "license" | "not" | "discriminator" | "schemas" | "requestBodies" => {
+                Shape::Map
+            }
+            "parameters" if parent == "components" => Shape::Map,
+            "required" if siblings.contains_key("in") || siblings.contains_key("name") => Shape::Bool,
+            "parameters" | "required" | "enum" | "allOf" | "oneOf" | "anyOf" | "tags" | "servers" | "security" => {
+                Shape::List
+            }
+            "openapi" | "operationId" | "summary" | "description" | "title" | "type" | "format" | "pattern"
+            | "name" | "in" | "$ref" | "version" => Shape::Text,
+            "nullable" | "deprecated" | "readOnly" | "writeOnly" | "uniqueItems" | "exclusiveMinimum"
+            | "exclusiveMaximum" | "allowEmptyValue" | "explode" | "allowReserved" => Shape::Bool,
+            "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" | "minimum"
+            | "maximum" | "multipleOf" => Shape::Number,
+            _ => return None,
+        })
+    }
+    /// Mappings keyed by names the user chose: their keys are not OpenAPI keywords.
+    fn named(parent: &str, grandparent: &str) -> bool {
+        matches!(
+            parent,
+            "properties"
+                | "schemas"
+                | "paths"
+                | "responses"
+                | "content"
+                | "requestBodies"
+                | "headers"
+                | "examples"
+                | "links"
+                | "callbacks"
+                | "securitySchemes"
+                | "variables"
+                | "mapping"
+        ) || (parent == "parameters" && grandparent == "components")
+    }
+    fn walk(v: &V, pointer: &str, parent: &str, grandparent: &str, found: Shape, depth: usize) -> Option<String> {
+        if depth > 64 {
+            return None;
+        }
+        match v {
+            V::Mapping(m) => m.iter().find_map(|(k, x)| {
+                let key = raw::key_text(k)?;
+                if key.starts_with("x-") || matches!(key.as_str(), "example" | "default") {
+                    return None;
+                }
+                let here = diag::join(pointer, &key);
+                if !named(parent, grandparent) {
+                    if let Some(want) = expects(&key, parent, m) {
+                        let has = shape(x);
+                        if has != Some(want) && has == Some(found) {
+                            return Some(here);
+                        }
+                    }
+                }
+                walk(x, &here, &key, parent, found, depth + 1)
+            }),
+            V::Sequence(s) => {
+                s.iter().enumerate().find_map(|(i, x)| walk(x, &diag::join(pointer, i), "", parent, found, depth + 1))
+            }
+            _ => None,
+        }
+    }
+    let found = error.strip_prefix("invalid type: ")?;
+    let found = [
+        ("sequence", Shape::List),
+        ("map", Shape::Map),
+        ("string", Shape::Text),
+        ("integer", Shape::Number),
+        ("floating", Shape::Number),
+        ("boolean", Shape::Bool),
+    ]
+    .into_iter()
+    .find(|(w, _)| found.starts_with(w))?
+    .1;
+    let tokens: Vec<String> = pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
+    let parent = tokens.last().map_or("", String::as_str);
+    let grandparent = tokens.len().checked_sub(2).map_or("", |i| tokens[i].as_str());
+    walk(raw::at(raw, pointer)?, pointer, parent, grandparent, found, 0)
 }
 
 /// `base` extended by a serde path (the place a deserializer failed).
