@@ -92,12 +92,34 @@ fn sanitize(text: &str) -> Vec<String> {
             continue;
         }
         if let Some(col) = list_item(trimmed) {
-            out.push(line.to_owned());
+            // The item's first block could be a code block (`- ```rust`, `- > ```rust`,
+            // `-     code`); none is allowed there.
+            out.push(format!("{}{}{}", &line[..indent], &trimmed[..col], neutralize_item(&trimmed[col..])));
             container = Some(Container::Item(indent + col));
-        } else if let Some(rest) = trimmed.strip_prefix('>') {
-            out.push(line.to_owned());
-            let _ = rest;
+        } else if trimmed.starts_with('>') {
+            // A block quote holds blocks of its own (fences, indented code, nested quotes):
+            // its content, markers stripped, is sanitized like a description, then quoted again.
+            // Lazy continuation lines (no `>`) belong to the quote.
+            let mut inner: Vec<&str> = Vec::new();
+            while i < src.len() {
+                let l = src[i];
+                let t = l.trim_start_matches(' ');
+                match t.strip_prefix('>') {
+                    Some(rest) => inner.push(rest.strip_prefix(' ').unwrap_or(rest)),
+                    None if !t.is_empty() && !inner.last().is_none_or(|x| x.trim().is_empty()) => inner.push(t),
+                    None => break,
+                }
+                i += 1;
+            }
+            for l in sanitize(&inner.join("\n")) {
+                if l.is_empty() {
+                    out.push(format!("{}>", &line[..indent]));
+                } else {
+                    out.push(format!("{}> {l}", &line[..indent]));
+                }
+            }
             container = Some(Container::Quote(indent));
+            continue;
         } else {
             match container {
                 // A lazy continuation line: indent it under the item / keep it in the quote.
@@ -120,6 +142,30 @@ fn sanitize(text: &str) -> Vec<String> {
     out
 }
 
+/// The content of a list item's line with no code block in it: markers of nested containers
+/// (`> `, `- `, `1. `) kept, the spaces after them collapsed (no indented code), and a fence
+/// they would open (`- ```rust`, `- > ```rust`) escaped into text.
+fn neutralize_item(content: &str) -> String {
+    let mut prefix = String::new();
+    let mut rest = content.trim_start_matches(' ');
+    loop {
+        if let Some(r) = rest.strip_prefix('>') {
+            prefix.push_str("> ");
+            rest = r.trim_start_matches(' ');
+        } else if let Some(col) = list_item(rest) {
+            prefix.push_str(&rest[..col]);
+            rest = rest[col..].trim_start_matches(' ');
+        } else {
+            break;
+        }
+    }
+    if rest.starts_with("```") || rest.starts_with("~~~") {
+        format!("{prefix}\\{rest}")
+    } else {
+        format!("{prefix}{rest}")
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Container {
     Item(usize),
@@ -137,6 +183,29 @@ fn list_item(t: &str) -> Option<usize> {
         return Some(digits + 2);
     }
     None
+}
+
+/// Spec text (a title, a version) placed inside a sentence of a doc line: one line (line breaks
+/// and runs of whitespace become one space), no forbidden character, Markdown punctuation
+/// escaped so it starts no code span, fence, link, HTML tag or emphasis.
+pub fn inline_text(text: &str) -> String {
+    let mut out = String::new();
+    for word in text.split(|c: char| c.is_whitespace() || (forbidden(c) && c.is_control())).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            if forbidden(c) {
+                out.push('\u{fffd}');
+                continue;
+            }
+            if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Characters that do not belong in a doc comment: control characters (rustc refuses a bare CR,

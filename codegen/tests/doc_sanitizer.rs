@@ -11,19 +11,26 @@ const SAFE_INFO: &[&str] = &[
 ];
 
 fn check(lines: &[String]) -> Result<(), TestCaseError> {
-    let mut fence: Option<(char, usize)> = None;
+    let mut fence: Option<(char, usize, usize)> = None;
     for l in lines {
         prop_assert!(!l.chars().any(forbidden), "forbidden character in {l:?}");
         prop_assert!(!l.contains('\t') && !l.contains('\r'), "tab or CR in {l:?}");
-        let t = l.trim_start_matches(' ');
+        // Fences may sit in a block quote (`> ```rust`); inside one, the quote's markers are
+        // stripped as many times as at its opening.
+        let mut t = l.trim_start_matches(' ');
+        let mut depth = 0;
+        while let Some(rest) = t.strip_prefix('>').filter(|_| fence.is_none_or(|f| depth < f.2)) {
+            t = rest.strip_prefix(' ').unwrap_or(rest).trim_start_matches(' ');
+            depth += 1;
+        }
         let ch = t.chars().next().filter(|&c| c == '`' || c == '~');
         let run = ch.map_or(0, |c| t.chars().take_while(|&x| x == c).count());
         match (fence, ch) {
-            (Some((c, n)), Some(x)) if x == c && run >= n && t[run..].trim().is_empty() => fence = None,
+            (Some((c, n, _)), Some(x)) if x == c && run >= n && t[run..].trim().is_empty() => fence = None,
             (None, Some(c)) if run >= 3 && !(c == '`' && t[run..].contains('`')) => {
                 let info = t[run..].trim();
                 prop_assert!(SAFE_INFO.contains(&info), "fence info {info:?} may be a doctest: {l:?}");
-                fence = Some((c, run));
+                fence = Some((c, run, depth));
             }
             _ => {}
         }
@@ -47,6 +54,8 @@ fn markdownish() -> impl Strategy<Value = String> {
         Just("- ".to_owned()),
         Just("1. ".to_owned()),
         Just("> ".to_owned()),
+        Just(">     ".to_owned()),
+        Just("- ```rust".to_owned()),
         Just("\u{202e}".to_owned()),
         Just("\u{7}".to_owned()),
         "[a-z ]{0,6}".prop_map(|s| s),
