@@ -32,6 +32,8 @@ fn sanitize(text: &str) -> Vec<String> {
     let mut fence: Option<(char, usize)> = None;
     // Content column of the list item or `>` quote the previous line belongs to.
     let mut container: Option<Container> = None;
+    // The previous line closed a fence (a `~~~` or ``` line alone, which may also open one).
+    let mut closed_fence = false;
     let mut i = 0;
     while i < src.len() {
         let line = src[i];
@@ -43,6 +45,7 @@ fn sanitize(text: &str) -> Vec<String> {
             let run = trimmed.chars().take_while(|&c| c == ch).count();
             if run >= len && trimmed[run..].trim().is_empty() {
                 fence = None;
+                closed_fence = true;
             }
             i += 1;
             continue;
@@ -61,10 +64,12 @@ fn sanitize(text: &str) -> Vec<String> {
             i += 1;
             continue;
         }
-        let prev_blank = out.last().is_none_or(|l| l.trim().is_empty());
-        // An indented code block (4+ spaces after a blank line, outside a list): a doctest
-        // unless fenced as text.
-        if indent >= 4 && prev_blank && container.is_none() {
+        // An indented code block (4+ spaces after a blank line, a heading, a thematic break or
+        // a closed fence: anything but a paragraph, outside a list): a doctest unless fenced
+        // as text.
+        let after_block = out.last().is_none_or(|l| ends_block(l)) || closed_fence;
+        closed_fence = false;
+        if indent >= 4 && after_block && container.is_none() {
             let mut block: Vec<String> = Vec::new();
             while i < src.len() {
                 let l = src[i];
@@ -91,11 +96,23 @@ fn sanitize(text: &str) -> Vec<String> {
             }
             continue;
         }
+        // A line starting with `<` may open an HTML block, which hides the fences and blocks
+        // after it from this scan but not from rustdoc (`<div>` then ```` ``` ````): escaped,
+        // it is text.
+        let escaped;
+        let (line, trimmed) = if trimmed.starts_with('<') {
+            escaped = format!("{}\\{trimmed}", &line[..indent]);
+            (escaped.as_str(), &escaped[indent..])
+        } else {
+            (line, trimmed)
+        };
         if let Some(col) = list_item(trimmed) {
             // The item's first block could be a code block (`- ```rust`, `- > ```rust`,
             // `-     code`); none is allowed there.
-            out.push(format!("{}{}{}", &line[..indent], &trimmed[..col], neutralize_item(&trimmed[col..])));
-            container = Some(Container::Item(indent + col));
+            let (content, nested) = neutralize_item(&trimmed[col..]);
+            out.push(format!("{}{}{content}", &line[..indent], &trimmed[..col]));
+            // Continuation lines belong under the innermost item's content (`- 1. x`: column 5).
+            container = Some(Container::Item(indent + col + nested));
         } else if trimmed.starts_with('>') {
             // A block quote holds blocks of its own (fences, indented code, nested quotes):
             // its content, markers stripped, is sanitized like a description, then quoted again.
@@ -123,7 +140,8 @@ fn sanitize(text: &str) -> Vec<String> {
         } else {
             match container {
                 // A lazy continuation line: indent it under the item / keep it in the quote.
-                Some(Container::Item(col)) if indent < col => out.push(format!("{}{trimmed}", " ".repeat(col))),
+                // (Exactly under it: more is clippy's `doc_overindented_list_items`.)
+                Some(Container::Item(col)) if indent != col => out.push(format!("{}{trimmed}", " ".repeat(col))),
                 Some(Container::Quote(ind)) => out.push(format!("{}> {trimmed}", " ".repeat(ind))),
                 _ => out.push(line.to_owned()),
             }
@@ -144,8 +162,9 @@ fn sanitize(text: &str) -> Vec<String> {
 
 /// The content of a list item's line with no code block in it: markers of nested containers
 /// (`> `, `- `, `1. `) kept, the spaces after them collapsed (no indented code), and a fence
-/// they would open (`- ```rust`, `- > ```rust`) escaped into text.
-fn neutralize_item(content: &str) -> String {
+/// they would open (`- ```rust`, `- > ```rust`) escaped into text. Also returns the width of
+/// the nested markers.
+fn neutralize_item(content: &str) -> (String, usize) {
     let mut prefix = String::new();
     let mut rest = content.trim_start_matches(' ');
     loop {
@@ -159,11 +178,28 @@ fn neutralize_item(content: &str) -> String {
             break;
         }
     }
-    if rest.starts_with("```") || rest.starts_with("~~~") {
+    let text = if rest.starts_with("```") || rest.starts_with("~~~") || rest.starts_with('<') {
         format!("{prefix}\\{rest}")
     } else {
         format!("{prefix}{rest}")
+    };
+    (text, prefix.len())
+}
+
+/// Whether an output line ends the block before it, so that an indented line after it starts
+/// an indented code block: a blank line, an ATX heading (`# x`), a thematic break or setext
+/// underline (`---`, `***`, `___`, `===`).
+fn ends_block(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() {
+        return true;
     }
+    let hashes = t.chars().take_while(|&c| c == '#').count();
+    if (1..=6).contains(&hashes) && t[hashes..].chars().next().is_none_or(|c| c == ' ') {
+        return true;
+    }
+    let squeezed: String = t.chars().filter(|&c| c != ' ').collect();
+    squeezed.len() >= 3 && ['-', '*', '_', '='].iter().any(|&m| squeezed.chars().all(|c| c == m))
 }
 
 #[derive(Clone, Copy)]
