@@ -28,8 +28,9 @@ fn sanitize(text: &str) -> Vec<String> {
     let text: String = text.chars().map(|c| if forbidden(c) { '\u{fffd}' } else { c }).collect();
     let src: Vec<&str> = text.lines().map(str::trim_end).collect();
     let mut out: Vec<String> = Vec::new();
-    // Open fence: its marker (``` or ~~~) and length.
-    let mut fence: Option<(char, usize)> = None;
+    // Open fence: its marker (``` or ~~~), length, and the column it is relative to (0, or
+    // the content column of the list item it opened in).
+    let mut fence: Option<(char, usize, usize)> = None;
     // Content column of the list item or `>` quote the previous line belongs to.
     let mut container: Option<Container> = None;
     // The previous line closed a fence (a `~~~` or ``` line alone, which may also open one).
@@ -40,20 +41,34 @@ fn sanitize(text: &str) -> Vec<String> {
         // Indentation counts ASCII spaces only (slicing stays on char boundaries).
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
-        if let Some((ch, len)) = fence {
+        // A fence in a list item ends with the item: at a line left of its content column.
+        // It is closed explicitly, so the output reads the same to any reader.
+        if let Some((ch, len, base)) = fence.filter(|&(_, _, base)| base > 0 && indent < base && !trimmed.is_empty()) {
+            out.push(format!("{}{}", " ".repeat(base), ch.to_string().repeat(len)));
+            fence = None;
+            container = None;
+        }
+        if let Some((ch, len, base)) = fence {
             out.push(line.to_owned());
             let run = trimmed.chars().take_while(|&c| c == ch).count();
-            if run >= len && trimmed[run..].trim().is_empty() {
+            // A closing fence is indented less than 4 columns (else it is content).
+            if run >= len && trimmed[run..].trim().is_empty() && indent < base + 4 {
                 fence = None;
                 closed_fence = true;
             }
             i += 1;
             continue;
         }
-        if let Some((ch, len, info)) = fence_open(trimmed) {
+        // A fence opens at less than 4 columns of indentation, relative to the list item it
+        // continues (more is indented code, or a paragraph's continuation).
+        let base = match container {
+            Some(Container::Item(col)) if indent >= col => col,
+            _ => 0,
+        };
+        if let Some((ch, len, info)) = fence_open(trimmed).filter(|_| indent < base + 4) {
             let info = fence_info(info);
             out.push(format!("{}{}{info}", &line[..indent], ch.to_string().repeat(len)));
-            fence = Some((ch, len));
+            fence = Some((ch, len, base));
             container = None;
             i += 1;
             continue;
@@ -112,7 +127,8 @@ fn sanitize(text: &str) -> Vec<String> {
             let (content, nested) = neutralize_item(&trimmed[col..]);
             out.push(format!("{}{}{content}", &line[..indent], &trimmed[..col]));
             // Continuation lines belong under the innermost item's content (`- 1. x`: column 5).
-            container = Some(Container::Item(indent + col + nested));
+            let bare = usize::from(col == trimmed.len());
+            container = Some(Container::Item(indent + col + bare + nested));
         } else if trimmed.starts_with('>') {
             // A block quote holds blocks of its own (fences, indented code, nested quotes):
             // its content, markers stripped, is sanitized like a description, then quoted again.
@@ -141,15 +157,23 @@ fn sanitize(text: &str) -> Vec<String> {
             match container {
                 // A lazy continuation line: indent it under the item / keep it in the quote.
                 // (Exactly under it: more is clippy's `doc_overindented_list_items`.)
-                Some(Container::Item(col)) if indent != col => out.push(format!("{}{trimmed}", " ".repeat(col))),
-                Some(Container::Quote(ind)) => out.push(format!("{}> {trimmed}", " ".repeat(ind))),
+                // (Moved there, a fence-like text could open a fence: escaped.)
+                Some(Container::Item(col)) if indent != col => {
+                    let fence_like = trimmed.starts_with("```") || trimmed.starts_with("~~~");
+                    out.push(format!("{}{}{trimmed}", " ".repeat(col), if fence_like { "\\" } else { "" }))
+                }
+                // (A fence-like text would open a fence once quoted: escaped.)
+                Some(Container::Quote(ind)) => {
+                    let fence_like = trimmed.starts_with("```") || trimmed.starts_with("~~~");
+                    out.push(format!("{}> {}{trimmed}", " ".repeat(ind), if fence_like { "\\" } else { "" }))
+                }
                 _ => out.push(line.to_owned()),
             }
         }
         i += 1;
     }
-    if let Some((ch, len)) = fence {
-        out.push(ch.to_string().repeat(len));
+    if let Some((ch, len, base)) = fence {
+        out.push(format!("{}{}", " ".repeat(base), ch.to_string().repeat(len)));
     }
     while out.first().is_some_and(|l| l.trim().is_empty()) {
         out.remove(0);
@@ -183,7 +207,14 @@ fn neutralize_item(content: &str) -> (String, usize) {
     } else {
         format!("{prefix}{rest}")
     };
-    (text, prefix.len())
+    // A bare nested marker (`- 1.`): its content column is one past it. With a quote nested
+    // (`1. > x`), the lines after belong to the item around the quote (a quote has no column
+    // of its own: an indented line after it is text, never a fence).
+    let width = match prefix.find('>') {
+        Some(quote) => quote,
+        None => prefix.len() + usize::from(rest.is_empty() && !prefix.is_empty() && !prefix.ends_with(' ')),
+    };
+    (text, width)
 }
 
 /// Whether an output line ends the block before it, so that an indented line after it starts
@@ -196,6 +227,10 @@ fn ends_block(line: &str) -> bool {
     }
     let hashes = t.chars().take_while(|&c| c == '#').count();
     if (1..=6).contains(&hashes) && t[hashes..].chars().next().is_none_or(|c| c == ' ') {
+        return true;
+    }
+    // A setext underline (`=` or `-`, even one) makes the paragraph above a heading.
+    if t.chars().all(|c| c == '=') || t.chars().all(|c| c == '-') {
         return true;
     }
     let squeezed: String = t.chars().filter(|&c| c != ' ').collect();
@@ -211,12 +246,22 @@ enum Container {
 /// `- x`, `* x`, `+ x`, `1. x`, `1) x` → the column of `x` relative to the marker.
 fn list_item(t: &str) -> Option<usize> {
     let b = t.as_bytes();
+    // A marker alone on its line (`-`, `1.`) is an empty item, continued by the indented lines
+    // after it: the marker's width is returned (the content column is one more).
+    if b.len() == 1 && matches!(b[0], b'-' | b'*' | b'+') {
+        return Some(1);
+    }
     if b.len() >= 2 && matches!(b[0], b'-' | b'*' | b'+') && b[1] == b' ' {
         return Some(2);
     }
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    if (1..=9).contains(&digits) && b.len() > digits + 1 && matches!(b[digits], b'.' | b')') && b[digits + 1] == b' ' {
-        return Some(digits + 2);
+    if (1..=9).contains(&digits) && b.len() > digits && matches!(b[digits], b'.' | b')') {
+        if b.len() == digits + 1 {
+            return Some(digits + 1);
+        }
+        if b[digits + 1] == b' ' {
+            return Some(digits + 2);
+        }
     }
     None
 }

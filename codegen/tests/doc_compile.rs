@@ -200,6 +200,29 @@ const FOUND: [&str; POSITIONS] = [
     "`",
 ];
 
+/// A second spec of such texts (found by the full run and by `doc_sanitizer.rs`).
+const FOUND_2: [&str; POSITIONS] = [
+    "Title",
+    "1",
+    // A paragraph continued by an indented fence-like line, then a quote and a bare fence.
+    "fn main() {}\n    ~~~~text\n> quoted\n~~~~\npanic!();",
+    // An empty list item (bare marker) continued by an indented fence.
+    "-\n    ```\n    panic!();",
+    // An empty item, then a fence at the top level.
+    "1.\n```\npanic!();",
+    // An item's fence closed by the item's end.
+    "- x\n  ~~~rust\n  panic!();\nafter",
+    // A setext heading, then indented code.
+    "Heading\n-\n    fn after_setext() { panic!() }",
+    // A lazy quote continuation that looks like a fence.
+    "> > \n>     ``````\u{202e}\npanic!();",
+    // Only blanks: the type still gets a doc (missing_docs).
+    "  \n \t ",
+    "",
+    "\n\n",
+    "- 1. item\n  ~~~\n  panic!();",
+];
+
 /// Generates `samples` specs from `seed`, writes them under `target/doc-fuzz/`, then lints and
 /// doc-tests the crate; panics with the failing texts.
 fn run(samples: usize, seed: u64) {
@@ -217,9 +240,10 @@ fn run(samples: usize, seed: u64) {
     );
     let strategy = prop::collection::vec(doc_text(), POSITIONS);
     let mut inputs = Vec::new();
-    for n in 0..=samples {
+    for n in 0..samples + 2 {
         let texts = match n {
             0 => FOUND.iter().map(|t| (*t).to_owned()).collect(),
+            1 => FOUND_2.iter().map(|t| (*t).to_owned()).collect(),
             _ => strategy.new_tree(&mut runner).unwrap().current(),
         };
         let label = format!("doc-fuzz/sample_{n}.yaml");
@@ -250,7 +274,7 @@ fn run(samples: usize, seed: u64) {
     step(&["clippy", "-p", "ctyun-image-docfuzz", "--all-targets", "--", "-D", "warnings"]);
     step(&["test", "-p", "ctyun-image-docfuzz", "--doc"]);
     eprintln!(
-        "doc_compile: {samples} random spec(s) + 1 fixed × {POSITIONS} texts (seed {seed}) in {:.1?}",
+        "doc_compile: {samples} random spec(s) + 2 fixed × {POSITIONS} texts (seed {seed}) in {:.1?}",
         started.elapsed()
     );
 }
