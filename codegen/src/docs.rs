@@ -35,6 +35,8 @@ fn sanitize(text: &str) -> Vec<String> {
     let mut container: Option<Container> = None;
     // The previous line closed a fence (a `~~~` or ``` line alone, which may also open one).
     let mut closed_fence = false;
+    // Content column of the list item still open, across blank lines (fences may sit in it).
+    let mut item_col: Option<usize> = None;
     let mut i = 0;
     while i < src.len() {
         let line = src[i];
@@ -61,8 +63,11 @@ fn sanitize(text: &str) -> Vec<String> {
         }
         // A fence opens at less than 4 columns of indentation, relative to the list item it
         // continues (more is indented code, or a paragraph's continuation).
-        let base = match container {
-            Some(Container::Item(col)) if indent >= col => col,
+        if item_col.is_some_and(|col| indent < col) && !trimmed.is_empty() && list_item(trimmed).is_none() {
+            item_col = None;
+        }
+        let base = match (container, item_col) {
+            (Some(Container::Item(col)), _) | (_, Some(col)) if indent >= col => col,
             _ => 0,
         };
         if let Some((ch, len, info)) = fence_open(trimmed).filter(|_| indent < base + 4) {
@@ -121,14 +126,23 @@ fn sanitize(text: &str) -> Vec<String> {
         } else {
             (line, trimmed)
         };
+        // An empty item (`-`, `1.` alone) would take the lines after it as its content, which
+        // clippy's list lints read differently: the marker is escaped into text.
+        let bare;
+        let (line, trimmed) = if list_item(trimmed) == Some(trimmed.len()) {
+            bare = format!("{}{}", &line[..indent], escape_marker(trimmed));
+            (bare.as_str(), &bare[indent..])
+        } else {
+            (line, trimmed)
+        };
         if let Some(col) = list_item(trimmed) {
             // The item's first block could be a code block (`- ```rust`, `- > ```rust`,
             // `-     code`); none is allowed there.
             let (content, nested) = neutralize_item(&trimmed[col..]);
             out.push(format!("{}{}{content}", &line[..indent], &trimmed[..col]));
             // Continuation lines belong under the innermost item's content (`- 1. x`: column 5).
-            let bare = usize::from(col == trimmed.len());
-            container = Some(Container::Item(indent + col + bare + nested));
+            container = Some(Container::Item(indent + col + nested));
+            item_col = Some(indent + col + nested);
         } else if trimmed.starts_with('>') {
             // A block quote holds blocks of its own (fences, indented code, nested quotes):
             // its content, markers stripped, is sanitized like a description, then quoted again.
@@ -204,6 +218,10 @@ fn neutralize_item(content: &str) -> (String, usize) {
     }
     let text = if rest.starts_with("```") || rest.starts_with("~~~") || rest.starts_with('<') {
         format!("{prefix}\\{rest}")
+    } else if rest.is_empty() && !prefix.is_empty() && !prefix.ends_with(' ') {
+        // A bare nested marker (`- 1.`): an empty item, escaped like a top-level one.
+        let marker_start = prefix.trim_end_matches(|c: char| !c.is_ascii_whitespace()).len();
+        format!("{}{}", &prefix[..marker_start], escape_marker(&prefix[marker_start..]))
     } else {
         format!("{prefix}{rest}")
     };
@@ -212,9 +230,16 @@ fn neutralize_item(content: &str) -> (String, usize) {
     // of its own: an indented line after it is text, never a fence).
     let width = match prefix.find('>') {
         Some(quote) => quote,
-        None => prefix.len() + usize::from(rest.is_empty() && !prefix.is_empty() && !prefix.ends_with(' ')),
+        None if rest.is_empty() && !prefix.ends_with(' ') => prefix.trim_end_matches(|c: char| c != ' ').len(),
+        None => prefix.len(),
     };
     (text, width)
+}
+
+/// A list marker alone (`-`, `12.`, `3)`) as text: `\-`, `12\.`, `3\)`.
+fn escape_marker(marker: &str) -> String {
+    let (head, last) = marker.split_at(marker.len() - 1);
+    format!("{head}\\{last}")
 }
 
 /// Whether an output line ends the block before it, so that an indented line after it starts

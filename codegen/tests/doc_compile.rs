@@ -218,8 +218,10 @@ const FOUND_2: [&str; POSITIONS] = [
     "> > \n>     ``````\u{202e}\npanic!();",
     // Only blanks: the type still gets a doc (missing_docs).
     "  \n \t ",
-    "",
-    "\n\n",
+    // An empty item after a quote (clippy read the text as a lazy quote line).
+    "> quoted\n*\n  more",
+    // A fence in a list item after a blank line.
+    "- ```rust\n\n  a\n    `````````\n  panic!();",
     "- 1. item\n  ~~~\n  panic!();",
 ];
 
