@@ -262,6 +262,8 @@ fn run(samples: usize, seed: u64) {
             .current_dir(workspace())
             .env("CTYUN_DOC_FUZZ_DIR", &dir)
             .env("CARGO_TARGET_DIR", target_dir())
+            // Every run compiles new sources: incremental caches would only pile up in target/.
+            .env("CARGO_INCREMENTAL", "0")
             .output()
             .unwrap();
         assert!(
