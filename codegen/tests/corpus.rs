@@ -107,6 +107,12 @@ const CASES: &[Case] = &[
         ],
     ),
     (
+        "duplicate_key",
+        &[
+            ("/components/schemas/Thing/properties/thingID/type", 47, "duplicate key `type` (first at line 45): the keys of a YAML mapping must be unique; remove or rename one"),
+        ],
+    ),
+    (
         "header_param",
         &[
             ("/paths/~1v1~1thing/get/parameters/0/in", 15, "header parameter `thingID` is not supported: the runtime owns all headers (signing); pass the value in the query or body"),
@@ -134,6 +140,18 @@ const CASES: &[Case] = &[
         "multipart_body",
         &[
             ("/paths/~1v1~1thing/post/requestBody/content/multipart~1form-data", 35, "request content type `multipart/form-data` is not supported: only application/json (no multipart or form uploads)"),
+        ],
+    ),
+    (
+        "non_finite_number",
+        &[
+            ("/components/schemas/Thing/properties/size/maximum", 48, "`.inf` is not a finite number, which OpenAPI (JSON) cannot represent: write a finite number, or remove the keyword [the OpenAPI parser panicked here: somehow this parsed successfully the second time (at openapiv3-2.2.0/src/reference.rs:56; a bug in the dependency, please report)]"),
+        ],
+    ),
+    (
+        "one_cause_one_diagnostic",
+        &[
+            ("/components/schemas/Owner/properties/group/$ref", 73, "`$ref` does not resolve: there is no schema `Group` in `#/components/schemas`"),
         ],
     ),
     (
@@ -203,6 +221,18 @@ const CASES: &[Case] = &[
         ],
     ),
     (
+        "shape_operation_list",
+        &[
+            ("/paths/~1v1~1other/get", 32, "not a valid OpenAPI 3.0 document: expected a mapping (key: value) for an operation, found a list"),
+        ],
+    ),
+    (
+        "shape_required_text",
+        &[
+            ("/paths/~1v1~1thing/get/parameters/0/required", 16, "not a valid OpenAPI 3.0 document: expected `true` or `false`, found the text `yes please`"),
+        ],
+    ),
+    (
         "snake_collision",
         &[
             ("/components/schemas/Thing/properties/thing_id", 46, "properties `thingID` and `thing_id` both become the Rust field `thing_id`: give one of them `x-rust-name`"),
@@ -211,7 +241,7 @@ const CASES: &[Case] = &[
     (
         "type_list_31",
         &[
-            ("/components/schemas/Thing/properties/thingID/type", 45, "not a valid OpenAPI 3.0 document: invalid type: sequence, expected a string (`type` lists several types, as OpenAPI 3.1 allows: use one `type` plus `nullable: true`)"),
+            ("/components/schemas/Thing/properties/thingID/type", 45, "not a valid OpenAPI 3.0 document: expected text, found a list (`type` lists several types, as OpenAPI 3.1 allows: use one `type` plus `nullable: true`)"),
         ],
     ),
     (

@@ -111,7 +111,12 @@ fn item_boundary(line: &str, next: &str) -> bool {
     if this.starts_with("//!") {
         return !next_t.starts_with("//!");
     }
-    if indent(line) != indent(next) || this.starts_with("//") {
+    // A doc line ending in `;` (spec text such as `panic!();`) closes no item: a blank line
+    // there would split the doc comment.
+    if this.starts_with("//") {
+        return false;
+    }
+    if indent(line) != indent(next) {
         return false;
     }
     let opens_doc_or_attr = next_t.starts_with("///") || next_t.starts_with("#[");

@@ -11,7 +11,11 @@ use crate::ir::{Operation, Waiter};
 
 pub(super) fn emit_root(cx: &Cx<'_>, spec_label: &str) -> TokenStream {
     let client = cx.rt.client();
-    let title = format!(" Generated from `{spec_label}` ({}, version {}).", cx.api.title, cx.api.version);
+    let title = format!(
+        " Generated from `{spec_label}` ({}, version {}).",
+        crate::docs::inline_text(&cx.api.title),
+        crate::docs::inline_text(&cx.api.version)
+    );
     let methods = cx.api.operations.iter().map(|op| operation_method(cx, op));
     let waiter_mod = (!cx.api.waiters.is_empty()).then(|| {
         quote!(

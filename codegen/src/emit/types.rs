@@ -18,7 +18,9 @@ pub(super) fn emit_types(cx: &Cx<'_>, module: Module, preamble: &TokenStream) ->
 
 fn emit_type(cx: &Cx<'_>, t: &TypeDef) -> TokenStream {
     let mut docs = t.docs.clone();
-    if docs.is_empty() {
+    // A description of only blanks sanitizes to no doc line at all (`missing_docs`).
+    if crate::docs::doc_lines(&docs).is_empty() {
+        docs.clear();
         docs.push(super::docs::undocumented_type(cx.api, &t.name));
     }
     match &t.kind {
