@@ -220,8 +220,8 @@ pub(crate) fn classify(context: CallContext, status: u16, body: &[u8]) -> Result
     let success_http = (200..300).contains(&status);
     match envelope {
         Ok(env) if env.status_code.is_some() => {
-            let status_code = env.status_code.as_ref().map(|s| s.0.clone()).unwrap_or_default();
-            if success_http && env.status_code.as_ref().is_some_and(|s| s.is_success()) {
+            let status_code = env.status_code.map(|s| s.0.trim().to_owned()).unwrap_or_default();
+            if success_http && status_code == "800" {
                 let return_obj = match env.return_obj {
                     Some(raw) if raw.get() != "null" => raw.get().to_owned(),
                     _ => "{}".to_owned(),

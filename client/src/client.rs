@@ -66,11 +66,6 @@ impl Client {
         self.inner.defaults.region_id.as_deref()
     }
 
-    /// Waiter poll delays overriding the spec's, if configured.
-    pub(crate) fn waiter_delays(&self) -> Option<(Duration, Duration)> {
-        self.inner.waiter_delays
-    }
-
     /// Sends any operation. Every generated method is a thin wrapper over this.
     pub async fn send<O: Operation>(&self, request: O) -> Result<O::Output, Error> {
         self.send_raw(request).await?.decode()

@@ -5,12 +5,12 @@
 //! ("TZ仅为格式，非UTC时间"). [`format_eop_date`] produces exactly that from any instant,
 //! whatever the host's time zone.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
+use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 
 const BEIJING_OFFSET_SECS: i32 = 8 * 3600;
 
@@ -29,33 +29,13 @@ pub fn format_eop_date(t: SystemTime) -> String {
 /// Like [`format_eop_date`], but `None` for an instant chrono cannot represent (hundreds of
 /// thousands of years away) instead of a placeholder; never panics.
 pub fn try_format_eop_date(t: SystemTime) -> Option<String> {
-    let (secs, nanos) = match t.duration_since(std::time::UNIX_EPOCH) {
-        Ok(d) => (i64::try_from(d.as_secs()).ok()?, d.subsec_nanos()),
-        Err(e) => {
-            let d = e.duration();
-            let secs = -i64::try_from(d.as_secs()).ok()?;
-            if d.subsec_nanos() == 0 {
-                (secs, 0)
-            } else {
-                (secs.checked_sub(1)?, 1_000_000_000 - d.subsec_nanos())
-            }
-        }
+    let epoch = DateTime::<Utc>::UNIX_EPOCH;
+    let utc = match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => epoch.checked_add_signed(TimeDelta::from_std(d).ok()?)?,
+        Err(e) => epoch.checked_sub_signed(TimeDelta::from_std(e.duration()).ok()?)?,
     };
-    let beijing = FixedOffset::east_opt(BEIJING_OFFSET_SECS)?;
-    let local = DateTime::<Utc>::from_timestamp(secs, nanos)?.with_timezone(&beijing);
-    let mut out = String::with_capacity(16);
-    // Writing to a String cannot fail.
-    let _ = write!(
-        out,
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        local.year(),
-        local.month(),
-        local.day(),
-        local.hour(),
-        local.minute(),
-        local.second()
-    );
-    Some(out)
+    let beijing = utc.with_timezone(&FixedOffset::east_opt(BEIJING_OFFSET_SECS)?);
+    Some(beijing.format("%Y%m%dT%H%M%SZ").to_string())
 }
 
 /// A source of the current time.

@@ -36,13 +36,13 @@ pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct ClientBuilder {
     credentials: Option<Credentials>,
     endpoint: Option<String>,
-    region_id: Option<String>,
+    region: Option<String>,
     connect_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     retry: Option<RetryConfig>,
     user_agent: Option<String>,
-    http: Option<reqwest::Client>,
+    http_client: Option<reqwest::Client>,
     clock: Option<Arc<dyn Clock>>,
     request_ids: Option<Arc<dyn RequestIdGenerator>>,
     waiter_delays: Option<(Duration, Duration)>,
@@ -51,6 +51,17 @@ pub struct ClientBuilder {
     proxy: Option<reqwest::Proxy>,
     no_proxy: bool,
     pool_idle_timeout: Option<Duration>,
+}
+
+/// Builder setters that store their argument (through `Into`) in the field of the same name.
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty;)*) => {$(
+        $(#[$doc])*
+        pub fn $name(mut self, value: $ty) -> Self {
+        self.$name = Some(value.into());
+        self
+        }
+    )*};
 }
 
 /// `http://` is accepted without opt-in only for loopback hosts (local fakes).
@@ -64,6 +75,30 @@ fn is_loopback(url: &reqwest::Url) -> bool {
     })
 }
 
+/// The endpoint (default [`DEFAULT_ENDPOINT`]) without a trailing `/`, once it is an
+/// `https://host[:port]` URL (or `http://` to loopback, or anywhere with `allow_http`).
+fn checked_endpoint(endpoint: Option<&str>, allow_http: bool) -> Result<String, Error> {
+    let endpoint = endpoint.unwrap_or(DEFAULT_ENDPOINT).trim().trim_end_matches('/').to_owned();
+    let invalid = |why: String| Err(Error::Config(format!("invalid endpoint {endpoint:?}: {why}")));
+    let parsed = match reqwest::Url::parse(&endpoint) {
+        Ok(p) => p,
+        Err(e) => return invalid(e.to_string()),
+    };
+    if !matches!(parsed.scheme(), "https" | "http") || parsed.host().is_none() {
+        return invalid("expected https://host[:port]".into());
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return invalid("must not contain a query or fragment".into());
+    }
+    if parsed.scheme() == "http" && !allow_http && !is_loopback(&parsed) {
+        return Err(Error::Config(format!(
+            "endpoint {endpoint:?} is plain http to a non-loopback host: signed requests would travel in clear \
+             text; use https, or ClientBuilder::allow_insecure_http for a test server"
+        )));
+    }
+    Ok(endpoint)
+}
+
 impl ClientBuilder {
     /// A builder preloaded from the environment: `CTYUN_AK` and `CTYUN_SK` (both required and
     /// non-empty), `CTYUN_REGION_ID` and `CTYUN_ENDPOINT` (optional).
@@ -74,21 +109,14 @@ impl ClientBuilder {
     /// Like [`ClientBuilder::from_env`] with a custom variable lookup (for tests).
     pub fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder, Error> {
         let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        let ak = get(ENV_ACCESS_KEY);
-        let sk = get(ENV_SECRET_KEY);
-        let (ak, sk) = match (ak, sk) {
-            (Some(ak), Some(sk)) => (ak, sk),
-            (ak, sk) => {
-                let missing: Vec<&str> = [(ak.is_none(), ENV_ACCESS_KEY), (sk.is_none(), ENV_SECRET_KEY)]
-                    .into_iter()
-                    .filter_map(|(m, n)| m.then_some(n))
-                    .collect();
-                return Err(Error::Config(format!(
-                    "missing credentials: set {} (the access key and secret key from the CTyun \
-                     console, 账号中心 → 安全设置 → 用户AccessKey)",
-                    missing.join(" and ")
-                )));
-            }
+        let (Some(ak), Some(sk)) = (get(ENV_ACCESS_KEY), get(ENV_SECRET_KEY)) else {
+            let missing: Vec<&str> =
+                [ENV_ACCESS_KEY, ENV_SECRET_KEY].into_iter().filter(|n| get(n).is_none()).collect();
+            return Err(Error::Config(format!(
+                "missing credentials: set {} (the access key and secret key from the CTyun \
+             console, 账号中心 → 安全设置 → 用户AccessKey)",
+                missing.join(" and ")
+            )));
         };
         let mut b = ClientBuilder::default().credentials(Credentials::new(ak, sk));
         if let Some(region) = get(ENV_REGION_ID) {
@@ -100,76 +128,42 @@ impl ClientBuilder {
         Ok(b)
     }
 
-    /// Credentials to sign with (required).
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
-
-    /// Endpoint base URL; default [`DEFAULT_ENDPOINT`]. `http://` is accepted for local fakes.
-    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.endpoint = Some(endpoint.into());
-        self
-    }
-
-    /// Default `regionID` for requests that leave it out.
-    pub fn region(mut self, region_id: impl Into<String>) -> Self {
-        self.region_id = Some(region_id.into());
-        self
-    }
-
-    /// Connect timeout (default 10 s). Ignored when [`ClientBuilder::http_client`] is given.
-    pub fn connect_timeout(mut self, t: Duration) -> Self {
-        self.connect_timeout = Some(t);
-        self
-    }
-
-    /// Per-attempt timeout, from sending to the last body byte (default 30 s).
-    pub fn attempt_timeout(mut self, t: Duration) -> Self {
-        self.attempt_timeout = Some(t);
-        self
-    }
-
-    /// Limit for a whole call including retries and back-off (default: none beyond the retry
-    /// budget).
-    pub fn operation_timeout(mut self, t: Duration) -> Self {
-        self.operation_timeout = Some(t);
-        self
-    }
-
-    /// Retry policy (default [`RetryConfig::default`]).
-    pub fn retry(mut self, retry: RetryConfig) -> Self {
-        self.retry = Some(retry);
-        self
-    }
-
-    /// `User-Agent` header (default `ctyun-image-rust/<version>`). CTyun's own samples send a
-    /// browser User-Agent because the gateway's risk control has been seen to reject unknown
-    /// agents; set one here if you meet that.
-    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
-        self.user_agent = Some(ua.into());
-        self
-    }
-
-    /// Use this `reqwest::Client` (connection pool, proxy, TLS settings) instead of building one.
-    /// Then `connect_timeout` and `user_agent` are not applied (set them on your client), and
-    /// you should disable redirects on it (`redirect(Policy::none())`): a redirect would carry
-    /// the signature headers to another host.
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = Some(http);
-        self
-    }
-
-    /// Clock for `Eop-date` (default: system clock).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
-        self
-    }
-
-    /// Source of `ctyun-eop-request-id` values (default: random UUIDv4).
-    pub fn request_ids(mut self, ids: Arc<dyn RequestIdGenerator>) -> Self {
-        self.request_ids = Some(ids);
-        self
+    setters! {
+        /// Credentials to sign with (required).
+        credentials: Credentials;
+        /// Endpoint base URL; default [`DEFAULT_ENDPOINT`]. `http://` is accepted for local fakes.
+        endpoint: impl Into<String>;
+        /// Default `regionID` for requests that leave it out.
+        region: impl Into<String>;
+        /// Connect timeout (default 10 s). Ignored when [`ClientBuilder::http_client`] is given.
+        connect_timeout: Duration;
+        /// Per-attempt timeout, from sending to the last body byte (default 30 s).
+        attempt_timeout: Duration;
+        /// Limit for a whole call including retries and back-off (default: none beyond the retry
+        /// budget).
+        operation_timeout: Duration;
+        /// Retry policy (default [`RetryConfig::default`]).
+        retry: RetryConfig;
+        /// `User-Agent` header (default `ctyun-image-rust/<version>`). CTyun's own samples send a
+        /// browser User-Agent because the gateway's risk control has been seen to reject unknown
+        /// agents; set one here if you meet that.
+        user_agent: impl Into<String>;
+        /// Use this `reqwest::Client` (connection pool, proxy, TLS settings) instead of building one.
+        /// Then `connect_timeout` and `user_agent` are not applied (set them on your client), and
+        /// you should disable redirects on it (`redirect(Policy::none())`): a redirect would carry
+        /// the signature headers to another host.
+        http_client: reqwest::Client;
+        /// Clock for `Eop-date` (default: system clock).
+        clock: Arc<dyn Clock>;
+        /// Source of `ctyun-eop-request-id` values (default: random UUIDv4).
+        request_ids: Arc<dyn RequestIdGenerator>;
+        /// Send every request through this proxy (e.g. `reqwest::Proxy::https("http://proxy:3128")`).
+        /// Without it, `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY` from the environment are
+        /// honoured (reqwest's default). Ignored when [`ClientBuilder::http_client`] is given.
+        proxy: reqwest::Proxy;
+        /// How long an idle pooled connection is kept (reqwest's default: 90 s). Set it below the
+        /// idle timeout of a NAT or proxy on the way, so a dead connection is not reused.
+        pool_idle_timeout: Duration;
     }
 
     /// Poll delays for every waiter (first delay, longest delay), instead of each waiter's own
@@ -187,24 +181,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Send every request through this proxy (e.g. `reqwest::Proxy::https("http://proxy:3128")`).
-    /// Without it, `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY` from the environment are
-    /// honoured (reqwest's default). Ignored when [`ClientBuilder::http_client`] is given.
-    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
-        self.proxy = Some(proxy);
-        self
-    }
-
     /// Ignore proxies, including the environment's `HTTPS_PROXY` and friends.
     pub fn no_proxy(mut self) -> Self {
         self.no_proxy = true;
-        self
-    }
-
-    /// How long an idle pooled connection is kept (reqwest's default: 90 s). Set it below the
-    /// idle timeout of a NAT or proxy on the way, so a dead connection is not reused.
-    pub fn pool_idle_timeout(mut self, t: Duration) -> Self {
-        self.pool_idle_timeout = Some(t);
         self
     }
 
@@ -215,9 +194,40 @@ impl ClientBuilder {
         self
     }
 
+    /// The HTTP client given, or one built from the settings (never following redirects).
+    fn take_http_client(&mut self) -> Result<reqwest::Client, Error> {
+        if let Some(http) = self.http_client.take() {
+            return Ok(http);
+        }
+        let ua = self
+            .user_agent
+            .take()
+            .unwrap_or_else(|| concat!("ctyun-image-rust/", env!("CARGO_PKG_VERSION")).to_owned());
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            USER_AGENT,
+            HeaderValue::from_str(&ua).map_err(|_| Error::Config(format!("invalid User-Agent {ua:?}")))?,
+        );
+        let mut b = reqwest::Client::builder()
+            // Never follow redirects: they would carry the signature headers to another
+            // host and could re-send a POST.
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .default_headers(headers);
+        if let Some(t) = self.pool_idle_timeout {
+            b = b.pool_idle_timeout(t);
+        }
+        if self.no_proxy {
+            b = b.no_proxy();
+        } else if let Some(p) = self.proxy.take() {
+            b = b.proxy(p);
+        }
+        b.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {}", error_chain(&e))))
+    }
+
     /// Builds the client.
-    pub fn build(self) -> Result<Client, Error> {
-        let credentials = self.credentials.ok_or_else(|| {
+    pub fn build(mut self) -> Result<Client, Error> {
+        let credentials = self.credentials.take().ok_or_else(|| {
             Error::Config(format!(
                 "no credentials: call ClientBuilder::credentials or set {ENV_ACCESS_KEY} and {ENV_SECRET_KEY}"
             ))
@@ -227,61 +237,19 @@ impl ClientBuilder {
                 "empty access key or secret key: set {ENV_ACCESS_KEY} and {ENV_SECRET_KEY}"
             )));
         }
-        let endpoint = self.endpoint.unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
-        let endpoint = endpoint.trim().trim_end_matches('/').to_owned();
-        let parsed =
-            reqwest::Url::parse(&endpoint).map_err(|e| Error::Config(format!("invalid endpoint {endpoint:?}: {e}")))?;
-        if !matches!(parsed.scheme(), "https" | "http") || parsed.host().is_none() {
-            return Err(Error::Config(format!("invalid endpoint {endpoint:?}: expected https://host[:port]")));
-        }
-        if parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(Error::Config(format!("invalid endpoint {endpoint:?}: must not contain a query or fragment")));
-        }
-        if parsed.scheme() == "http" && !self.allow_http && !is_loopback(&parsed) {
-            return Err(Error::Config(format!(
-                "endpoint {endpoint:?} is plain http to a non-loopback host: signed requests would travel in clear \
-                 text; use https, or ClientBuilder::allow_insecure_http for a test server"
-            )));
-        }
+        let endpoint = checked_endpoint(self.endpoint.as_deref(), self.allow_http)?;
         if !credentials.access_key().bytes().all(|b| b.is_ascii_graphic()) {
             return Err(Error::Config("the access key must be printable ASCII without spaces (check CTYUN_AK)".into()));
         }
         crate::tls::install_crypto_provider();
-        let http = match self.http {
-            Some(h) => h,
-            None => {
-                let ua = self
-                    .user_agent
-                    .unwrap_or_else(|| concat!("ctyun-image-rust/", env!("CARGO_PKG_VERSION")).to_owned());
-                let mut headers = HeaderMap::new();
-                headers.insert(
-                    USER_AGENT,
-                    HeaderValue::from_str(&ua).map_err(|_| Error::Config(format!("invalid User-Agent {ua:?}")))?,
-                );
-                let mut b = reqwest::Client::builder()
-                    // Never follow redirects: they would carry the signature headers to another
-                    // host and could re-send a POST.
-                    .redirect(reqwest::redirect::Policy::none())
-                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                    .default_headers(headers);
-                if let Some(t) = self.pool_idle_timeout {
-                    b = b.pool_idle_timeout(t);
-                }
-                if self.no_proxy {
-                    b = b.no_proxy();
-                } else if let Some(p) = self.proxy {
-                    b = b.proxy(p);
-                }
-                b.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {}", error_chain(&e))))?
-            }
-        };
+        let http = self.take_http_client()?;
         let retry = self.retry.unwrap_or_default();
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 endpoint,
                 credentials,
-                defaults: RequestDefaults { region_id: self.region_id },
+                defaults: RequestDefaults { region_id: self.region },
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 request_ids: self.request_ids.unwrap_or_else(|| Arc::new(UuidRequestIds)),
                 attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),

@@ -7,7 +7,7 @@ use std::time::Duration;
 ///
 /// Match on the variant for the broad class; every variant that concerns a request carries a
 /// [`CallContext`] (operation id, the `ctyun-eop-request-id` of the last attempt, attempts).
-/// [`Error::as_api`], [`Error::api_code`], [`Error::is_not_found`] and [`Error::is_throttled`]
+/// [`Error::as_api`], [`Error::api_code`], [`Error::error_code`], [`Error::is_not_found`] and [`Error::is_throttled`]
 /// answer the common questions without matching through a `Box`.
 /// No variant ever contains credentials or signatures.
 #[derive(Debug, thiserror::Error)]
@@ -124,10 +124,18 @@ impl Error {
         self.as_api().map(|e| e.code.as_str())
     }
 
-    /// True when the resource does not exist: an error code ending in `NotFound` (e.g.
-    /// `Image.ImageCheck.NotFound`) or HTTP 404.
+    /// The CTyun error code as a [`ErrorCode`](crate::errors::ErrorCode): match the codes the
+    /// spec declares (`x-error-codes`); others are [`ErrorCode::Unknown`](crate::errors::ErrorCode::Unknown).
+    pub fn error_code(&self) -> Option<crate::errors::ErrorCode> {
+        self.api_code().map(crate::errors::ErrorCode::from_wire)
+    }
+
+    /// True when the resource does not exist: [`ErrorCode::ImageNotFound`](crate::errors::ErrorCode::ImageNotFound)
+    /// (`Image.ImageCheck.NotFound`), another code ending in `NotFound`, or HTTP 404.
     pub fn is_not_found(&self) -> bool {
-        self.api_code().is_some_and(|c| c.ends_with("NotFound")) || self.http_status() == Some(404)
+        matches!(self.error_code(), Some(crate::errors::ErrorCode::ImageNotFound))
+            || self.api_code().is_some_and(|c| c.ends_with("NotFound"))
+            || self.http_status() == Some(404)
     }
 
     /// True when the service asked the client to slow down: HTTP 429 or an error code naming

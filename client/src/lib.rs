@@ -10,8 +10,8 @@
 //! // CTYUN_AK / CTYUN_SK, optional CTYUN_REGION_ID and CTYUN_ENDPOINT.
 //! let client = Client::from_env()?;
 //! let page = client.list_images(ListImagesRequest::new().image_visibility_code(ImageVisibilityCode::Private)).await?;
-//! for image in page.images.unwrap_or_default() {
-//!     println!("{} {:?}", image.image_id, image.image_name);
+//! for image in page.images() {
+//!     println!("{} {:?}", image.image_id(), image.image_name());
 //! }
 //! # Ok(()) }
 //! ```
@@ -40,7 +40,8 @@ pub use config::{
     ENV_REGION_ID, ENV_SECRET_KEY,
 };
 pub use error::{CallContext, Error};
-pub use generated::{model, operations};
+pub use generated::errors::ErrorCode;
+pub use generated::{errors, model, operations};
 /// The `reqwest` this crate is built with, so a client passed to
 /// [`ClientBuilder::http_client`] (or a [`reqwest::Proxy`]) matches its version.
 pub use reqwest;

@@ -19,7 +19,7 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 
 pub use futures_core::Stream;
 
@@ -136,10 +136,7 @@ impl<R: Paginated> Stream for PageStream<R> {
             this.inflight = Some(Box::pin(async move { client.send(request).await }));
         }
         let Some(fut) = this.inflight.as_mut() else { return Poll::Ready(None) };
-        let result = match fut.as_mut().poll(cx) {
-            Poll::Pending => return Poll::Pending,
-            Poll::Ready(r) => r,
-        };
+        let result = ready!(fut.as_mut().poll(cx));
         this.inflight = None;
         match result {
             Err(e) => {
@@ -199,11 +196,10 @@ impl<R: Paginated> Stream for ItemStream<R> {
             if let Some(item) = this.buffer.pop_front() {
                 return Poll::Ready(Some(Ok(item)));
             }
-            match Pin::new(&mut this.pages).poll_next(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(None) => return Poll::Ready(None),
-                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
-                Poll::Ready(Some(Ok(page))) => this.buffer.extend(R::into_items(page)),
+            match ready!(Pin::new(&mut this.pages).poll_next(cx)) {
+                None => return Poll::Ready(None),
+                Some(Err(e)) => return Poll::Ready(Some(Err(e))),
+                Some(Ok(page)) => this.buffer.extend(R::into_items(page)),
             }
         }
     }

@@ -56,15 +56,12 @@ impl RequestDefaults {
     /// Fills a region field left empty by the caller; errors when neither is set.
     pub fn fill_region(&self, field: &mut Option<String>, wire_name: &str) -> Result<(), String> {
         if field.is_none() {
-            match &self.region_id {
-                Some(r) => *field = Some(r.clone()),
-                None => {
-                    return Err(format!(
-                        "`{wire_name}` is required: set it on the request or configure a default \
-                         region (CTYUN_REGION_ID or ClientBuilder::region)"
-                    ))
-                }
-            }
+            *field = Some(self.region_id.clone().ok_or_else(|| {
+                format!(
+                    "`{wire_name}` is required: set it on the request or configure a default region \
+                     (CTYUN_REGION_ID or ClientBuilder::region)"
+                )
+            })?);
         }
         Ok(())
     }
@@ -120,19 +117,10 @@ pub trait QueryValue {
     fn write_query_value(&self, out: &mut String);
 }
 
-impl QueryValue for str {
+/// A comma-separated list (`x-comma-separated`): the values joined with `,`.
+impl QueryValue for Vec<String> {
     fn write_query_value(&self, out: &mut String) {
-        out.push_str(self);
-    }
-}
-impl QueryValue for String {
-    fn write_query_value(&self, out: &mut String) {
-        out.push_str(self);
-    }
-}
-impl QueryValue for bool {
-    fn write_query_value(&self, out: &mut String) {
-        out.push_str(if *self { "true" } else { "false" });
+        out.push_str(&self.join(","));
     }
 }
 macro_rules! display_query_value {
@@ -144,7 +132,7 @@ macro_rules! display_query_value {
         }
     )*};
 }
-display_query_value!(i32, i64, u32, u64, f64);
+display_query_value!(str, String, bool, i32, i64, u32, u64, f64);
 
 /// Implements `Display`, `FromStr`, `Serialize`, `Deserialize`, `From<&str>` and [`QueryValue`]
 /// for a generated string enum that has `as_str()` and `from_wire(&str)`. Exported (hidden) so
@@ -301,50 +289,12 @@ where
     d.deserialize_str(V(f))
 }
 
-/// `statusCode` of the envelope: CTyun sends a number, some gateways a string.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct StatusCode(pub String);
-
-impl<'de> Deserialize<'de> for StatusCode {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = StatusCode;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a number or a string")
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<StatusCode, E> {
-                Ok(StatusCode(v.to_string()))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<StatusCode, E> {
-                Ok(StatusCode(v.to_string()))
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<StatusCode, E> {
-                if v.fract() == 0.0 && v.abs() < 1e15 {
-                    Ok(StatusCode(format!("{}", v as i64)))
-                } else {
-                    Ok(StatusCode(v.to_string()))
-                }
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<StatusCode, E> {
-                Ok(StatusCode(v.trim().to_owned()))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl StatusCode {
-    pub(crate) fn is_success(&self) -> bool {
-        self.0 == "800"
-    }
-}
-
 /// The CTyun response envelope, with `returnObj` left undecoded.
 #[derive(Debug, Deserialize)]
 pub(crate) struct Envelope<'a> {
+    /// A number from CTyun, a string from some gateways.
     #[serde(rename = "statusCode")]
-    pub status_code: Option<StatusCode>,
+    pub status_code: Option<Scalar>,
     #[serde(default, deserialize_with = "lenient_text")]
     pub error: Option<String>,
     #[serde(rename = "errorCode", default, deserialize_with = "lenient_text")]
@@ -365,4 +315,55 @@ fn lenient_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Er
         serde_json::Value::String(s) => Some(s),
         other => Some(other.to_string()),
     })
+}
+
+/// Serde `with` module for a `Vec<String>` that CTyun sends and receives as one comma-separated
+/// string (`x-comma-separated` in the spec): serialized joined with `,`; decoded from such a
+/// string (empty or blank items dropped) or, leniently, from a JSON array of strings.
+pub mod comma_list {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Joins the values with `,`.
+    pub fn serialize<S: Serializer>(values: &[String], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&values.join(","))
+    }
+
+    /// Splits a comma-separated string (or takes an array of strings).
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Text(String),
+            List(Vec<String>),
+        }
+        Ok(match Wire::deserialize(d)? {
+            Wire::Text(t) => split(&t),
+            Wire::List(l) => l,
+        })
+    }
+
+    /// The values of a comma-separated string, trimmed, without empty items.
+    pub fn split(text: &str) -> Vec<String> {
+        text.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned).collect()
+    }
+
+    /// The same for an `Option<Vec<String>>` (`null` or absent: `None`).
+    pub mod option {
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        /// Joins the values with `,` (`None` is skipped by the field's `skip_serializing_if`).
+        pub fn serialize<S: Serializer>(values: &Option<Vec<String>>, s: S) -> Result<S::Ok, S::Error> {
+            match values {
+                Some(v) => super::serialize(v, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// `null` → `None`, else as [`super::deserialize`].
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+            #[derive(Deserialize)]
+            struct Inner(#[serde(deserialize_with = "super::deserialize")] Vec<String>);
+            Ok(Option::<Inner>::deserialize(d)?.map(|i| i.0))
+        }
+    }
 }

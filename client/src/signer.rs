@@ -111,24 +111,17 @@ impl CanonicalQuery {
         V: AsRef<str>,
     {
         let mut pairs: Vec<(K, V)> = pairs.into_iter().collect();
-        if pairs.is_empty() {
-            return CanonicalQuery(String::new());
-        }
         pairs.sort_by(|(ka, va), (kb, vb)| raw_pair_cmp(ka.as_ref(), va.as_ref(), kb.as_ref(), vb.as_ref()));
-        let capacity = pairs.iter().map(|(k, v)| k.as_ref().len() + v.as_ref().len() * 3 + 2).sum();
-        let mut out = String::with_capacity(capacity);
+        let mut out =
+            String::with_capacity(pairs.iter().map(|(k, v)| k.as_ref().len() + v.as_ref().len() * 3 + 2).sum());
         for (i, (k, v)) in pairs.iter().enumerate() {
             if i > 0 {
                 out.push('&');
             }
             out.push_str(k.as_ref());
             out.push('=');
-            let v = v.as_ref();
-            if v.bytes().all(is_unreserved) {
-                out.push_str(v);
-            } else {
-                out.extend(utf8_percent_encode(v, QUERY_VALUE));
-            }
+            // Unreserved runs come back borrowed: a plain value is copied, not re-encoded.
+            out.extend(utf8_percent_encode(v.as_ref(), QUERY_VALUE));
         }
         CanonicalQuery(out)
     }
@@ -150,53 +143,9 @@ impl fmt::Display for CanonicalQuery {
     }
 }
 
-/// Bytes the reference leaves unencoded in a value.
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'~' | b'/')
-}
-
 /// Byte order of the raw strings `ka=va` and `kb=vb`, without building them.
 fn raw_pair_cmp(ka: &str, va: &str, kb: &str, vb: &str) -> Ordering {
-    let a: [&[u8]; 3] = [ka.as_bytes(), b"=", va.as_bytes()];
-    let b: [&[u8]; 3] = [kb.as_bytes(), b"=", vb.as_bytes()];
-    cmp_segments(&a, &b)
-}
-
-/// Lexicographic order of two byte strings each given as concatenated segments, compared a
-/// common-length slice at a time (memcmp) instead of byte by byte.
-fn cmp_segments(a: &[&[u8]], b: &[&[u8]]) -> Ordering {
-    let (mut ia, mut ib) = (0, 0);
-    let (mut sa, mut sb): (&[u8], &[u8]) = (a[0], b[0]);
-    loop {
-        while sa.is_empty() {
-            ia += 1;
-            match a.get(ia) {
-                Some(s) => sa = s,
-                None => break,
-            }
-        }
-        while sb.is_empty() {
-            ib += 1;
-            match b.get(ib) {
-                Some(s) => sb = s,
-                None => break,
-            }
-        }
-        match (sa.is_empty(), sb.is_empty()) {
-            (true, true) => return Ordering::Equal,
-            (true, false) => return Ordering::Less,
-            (false, true) => return Ordering::Greater,
-            (false, false) => {}
-        }
-        let n = sa.len().min(sb.len());
-        match sa[..n].cmp(&sb[..n]) {
-            Ordering::Equal => {
-                sa = &sa[n..];
-                sb = &sb[n..];
-            }
-            other => return other,
-        }
-    }
+    ka.bytes().chain(*b"=").chain(va.bytes()).cmp(kb.bytes().chain(*b"=").chain(vb.bytes()))
 }
 
 /// Everything one signature depends on.
@@ -242,11 +191,10 @@ fn feed_string_to_sign(p: &SigningParams<'_>, body_hash: &[u8; 64], mut sink: im
 /// The string to sign, for diagnostics and tests. [`sign`] streams the same bytes into the
 /// HMAC without building this string.
 pub fn string_to_sign(p: &SigningParams<'_>) -> String {
-    let hash = body_hash_hex(p.body);
-    let mut out = Vec::with_capacity(64 + p.request_id.len() + p.eop_date.len() + p.query.as_str().len() + 40);
-    feed_string_to_sign(p, &hash, |piece| out.extend_from_slice(piece));
+    let mut out = Vec::new();
+    feed_string_to_sign(p, &body_hash_hex(p.body), |piece| out.extend_from_slice(piece));
     // Every piece is UTF-8: the inputs are `&str` and the hash is ASCII hex.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {

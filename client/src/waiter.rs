@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::attempt::RawReturn;
 use crate::error::{WaiterError, WaiterErrorKind};
+use crate::retry::{ceiling, Jitter};
 use crate::runtime::Operation;
 use crate::{Client, Error};
 
@@ -151,21 +153,20 @@ impl Client {
         max_wait: Duration,
     ) -> Result<Waited<O::Output>, Error> {
         let started = Instant::now();
-        let (min_delay, max_delay) = self.waiter_delays().unwrap_or((waiter.min_delay, waiter.max_delay));
-        let operation = O::DESCRIPTOR.operation_id;
-        let mut polls: u32 = 0;
-        let mut last_seen: Option<String> = None;
-        let mut last_request_id: Option<String> = None;
-        let mut jitter = crate::retry::Jitter::new();
-        let give_up = |polls, last_seen, last_request_id| {
+        let (min_delay, max_delay) = self.inner.waiter_delays.unwrap_or((waiter.min_delay, waiter.max_delay));
+        let (mut polls, mut last_seen, mut last_request_id) = (0, None, None);
+        let mut jitter = Jitter::new();
+        let stop = |kind, polls, observed, last_request_id| {
+            let operation = O::DESCRIPTOR.operation_id;
+            let elapsed = started.elapsed();
             Error::Waiter(Box::new(WaiterError {
                 waiter: waiter.name,
                 operation,
                 last_request_id,
-                kind: WaiterErrorKind::MaxWaitExceeded,
+                kind,
                 polls,
-                elapsed: started.elapsed(),
-                observed: last_seen,
+                elapsed,
+                observed,
             }))
         };
         loop {
@@ -173,59 +174,41 @@ impl Client {
             // retries) is cut off at it.
             let remaining = max_wait.saturating_sub(started.elapsed());
             if polls > 0 && remaining.is_zero() {
-                return Err(give_up(polls, last_seen, last_request_id));
+                return Err(stop(WaiterErrorKind::MaxWaitExceeded, polls, last_seen, last_request_id));
             }
             polls += 1;
-            let outcome = match tokio::time::timeout(remaining, self.send_raw(request.clone())).await {
-                Ok(outcome) => outcome,
-                Err(_) => return Err(give_up(polls, last_seen, last_request_id)),
+            let Ok(outcome) = tokio::time::timeout(remaining, self.send_raw(request.clone())).await else {
+                return Err(stop(WaiterErrorKind::MaxWaitExceeded, polls, last_seen, last_request_id));
             };
-            last_request_id = match &outcome {
-                Ok(raw) => Some(raw.context.request_id.clone()),
-                Err(e) => e.request_id().map(str::to_owned),
-            };
-            let matched = match &outcome {
+            let (matched, raw) = match outcome {
                 Ok(raw) => {
+                    last_request_id = Some(raw.context.request_id.clone());
                     let value: Value = serde_json::from_str(&raw.return_obj).unwrap_or(Value::Null);
-                    if let Some(d) = describe(waiter, &value) {
-                        last_seen = Some(d);
-                    }
-                    match_output(waiter, &value)
+                    last_seen = describe(waiter, &value).or(last_seen);
+                    (match_output(waiter, &value), Some(raw))
                 }
-                Err(e) => match e.api_code().and_then(|c| match_error(waiter, c)) {
-                    Some(m) => Some(m),
-                    // Retried already by the pipeline where that is safe; anything else ends the wait.
-                    None => return Err(outcome.err().unwrap_or_else(|| unreachable!())),
-                },
+                Err(e) => {
+                    last_request_id = e.request_id().map(str::to_owned);
+                    match e.api_code().and_then(|c| match_error(waiter, c)) {
+                        Some(m) => (Some(m), None),
+                        // Retried already by the pipeline where that is safe; anything else ends the wait.
+                        None => return Err(e),
+                    }
+                }
             };
             tracing::debug!(waiter = waiter.name, polls, matched = ?matched, "waiter poll");
             match matched {
                 Some((AcceptorState::Success, _)) => {
-                    let output = match outcome {
-                        Ok(raw) => Some(raw.decode()?),
-                        Err(_) => None,
-                    };
+                    let output = raw.map(RawReturn::decode).transpose()?;
                     return Ok(Waited { output, polls, elapsed: started.elapsed() });
                 }
                 Some((AcceptorState::Failure, observed)) => {
-                    return Err(Error::Waiter(Box::new(WaiterError {
-                        waiter: waiter.name,
-                        operation,
-                        last_request_id,
-                        kind: WaiterErrorKind::FailureState,
-                        polls,
-                        elapsed: started.elapsed(),
-                        observed: Some(observed),
-                    })));
+                    return Err(stop(WaiterErrorKind::FailureState, polls, Some(observed), last_request_id));
                 }
                 Some((AcceptorState::Retry, _)) | None => {}
             }
-            let delay = jitter.equal(crate::retry::ceiling(min_delay, max_delay, polls));
-            let elapsed = started.elapsed();
-            if elapsed >= max_wait {
-                return Err(give_up(polls, last_seen, last_request_id));
-            }
-            tokio::time::sleep(delay.min(max_wait - elapsed)).await;
+            let delay = jitter.equal(ceiling(min_delay, max_delay, polls));
+            tokio::time::sleep(delay.min(max_wait.saturating_sub(started.elapsed()))).await;
         }
     }
 }

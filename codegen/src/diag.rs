@@ -59,6 +59,97 @@ impl Error {
     }
 }
 
+/// A serde error message in the words of someone editing YAML: `invalid type: sequence,
+/// expected struct Operation` becomes `expected a mapping (key: value) for an operation, found
+/// a list`; `missing field` becomes `missing key`. Messages of other shapes are kept as they are.
+pub fn humanize_serde(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = split_expected(rest) {
+            return format!("expected {}, found {}", expected_words(expected), found_words(found));
+        }
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ") {
+        if let Some((found, expected)) = split_expected(rest) {
+            return format!("expected {}, found {}", expected_words(expected), found_words(found));
+        }
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return format!("missing key {rest}");
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        return format!("unknown value {}", rest.replacen(", expected", ": expected", 1));
+    }
+    if let Some(rest) = message.strip_prefix("data did not match any variant of untagged enum ") {
+        return match rest {
+            "ReferenceOr" => "expected either `$ref: \"#/components/...\"` or the object itself".to_owned(),
+            _ => "this value has none of the accepted shapes".to_owned(),
+        };
+    }
+    message.to_owned()
+}
+
+/// `<found>, expected <expected>` (the found part may be a quoted string with commas).
+fn split_expected(rest: &str) -> Option<(&str, &str)> {
+    let at = rest.rfind(", expected ")?;
+    Some((&rest[..at], &rest[at + ", expected ".len()..]))
+}
+
+/// serde's `Unexpected` as YAML words.
+fn found_words(found: &str) -> String {
+    if let Some(s) = found.strip_prefix("string ") {
+        return format!("the text `{}`", s.trim_matches('"'));
+    }
+    for (prefix, what) in [("integer ", "the number "), ("floating point ", "the number "), ("boolean ", "")] {
+        if let Some(v) = found.strip_prefix(prefix) {
+            return format!("{what}{v}");
+        }
+    }
+    match found {
+        "sequence" => "a list".to_owned(),
+        "map" => "a mapping (key: value)".to_owned(),
+        "unit value" | "unit" | "null" => "nothing (null)".to_owned(),
+        "enum" | "newtype variant" => "a tagged value (`!tag`)".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// serde's `Expected` as YAML words.
+fn expected_words(expected: &str) -> String {
+    if let Some(name) = expected.strip_prefix("struct ") {
+        let what = match name {
+            "OpenAPI" => "the OpenAPI document",
+            "Info" => "`info`",
+            "Contact" => "`contact`",
+            "License" => "`license`",
+            "Components" => "`components`",
+            "PathItem" => "a path item (method: operation)",
+            "Operation" => "an operation",
+            "Responses" => "`responses` (status code: response)",
+            "Response" => "a response",
+            "RequestBody" => "a request body",
+            "MediaType" => "a media type object",
+            "ParameterData" | "Parameter" => "a parameter",
+            "Schema" | "SchemaData" | "RawAnySchema" => "a schema",
+            "Server" => "a server",
+            "Tag" => "a tag",
+            "ExternalDocumentation" => "`externalDocs`",
+            "Discriminator" => "`discriminator`",
+            _ => return "a mapping (key: value)".to_owned(),
+        };
+        return format!("a mapping (key: value) for {what}");
+    }
+    match expected {
+        "a map" | "map" => "a mapping (key: value)".to_owned(),
+        "a sequence" | "sequence" => "a list (`- item` lines, or `[a, b]`)".to_owned(),
+        "a boolean" | "bool" => "`true` or `false`".to_owned(),
+        "a string" | "string" => "text".to_owned(),
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i32" | "i64" | "isize" => "a whole number".to_owned(),
+        "f32" | "f64" => "a number".to_owned(),
+        "variant identifier" => "one of the allowed words".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
 /// Escapes one JSON-pointer token.
 pub fn escape_token(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
@@ -197,6 +288,30 @@ mod tests {
     use super::*;
 
     const Y: &str = "openapi: 3.0.3\npaths:\n  /a/b:\n    get:\n      parameters:\n        - name: x\n          in: query\n        - $ref: '#/p'\n      responses:\n        \"200\":\n          description: ok\ncomponents:\n  schemas:\n    A:\n      type: object\n";
+
+    #[test]
+    fn serde_messages_in_yaml_words() {
+        for (serde, ours) in [
+            (
+                "invalid type: sequence, expected struct Operation",
+                "expected a mapping (key: value) for an operation, found a list",
+            ),
+            (
+                "invalid type: string \"a, b\", expected a sequence",
+                "expected a list (`- item` lines, or `[a, b]`), found the text `a, b`",
+            ),
+            ("invalid type: map, expected a string", "expected text, found a mapping (key: value)"),
+            ("invalid type: integer `5`, expected a boolean", "expected `true` or `false`, found the number `5`"),
+            ("missing field `info`", "missing key `info`"),
+            (
+                "unknown variant `body`, expected one of `query`, `path`",
+                "unknown value `body`: expected one of `query`, `path`",
+            ),
+            ("something else", "something else"),
+        ] {
+            assert_eq!(humanize_serde(serde), ours);
+        }
+    }
 
     #[test]
     fn locates_keys_items_and_quoted_keys() {

@@ -28,29 +28,52 @@ fn sanitize(text: &str) -> Vec<String> {
     let text: String = text.chars().map(|c| if forbidden(c) { '\u{fffd}' } else { c }).collect();
     let src: Vec<&str> = text.lines().map(str::trim_end).collect();
     let mut out: Vec<String> = Vec::new();
-    // Open fence: its marker (``` or ~~~) and length.
-    let mut fence: Option<(char, usize)> = None;
+    // Open fence: its marker (``` or ~~~), length, and the column it is relative to (0, or
+    // the content column of the list item it opened in).
+    let mut fence: Option<(char, usize, usize)> = None;
     // Content column of the list item or `>` quote the previous line belongs to.
     let mut container: Option<Container> = None;
+    // The previous line closed a fence (a `~~~` or ``` line alone, which may also open one).
+    let mut closed_fence = false;
+    // Content column of the list item still open, across blank lines (fences may sit in it).
+    let mut item_col: Option<usize> = None;
     let mut i = 0;
     while i < src.len() {
         let line = src[i];
         // Indentation counts ASCII spaces only (slicing stays on char boundaries).
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
-        if let Some((ch, len)) = fence {
+        // A fence in a list item ends with the item: at a line left of its content column.
+        // It is closed explicitly, so the output reads the same to any reader.
+        if let Some((ch, len, base)) = fence.filter(|&(_, _, base)| base > 0 && indent < base && !trimmed.is_empty()) {
+            out.push(format!("{}{}", " ".repeat(base), ch.to_string().repeat(len)));
+            fence = None;
+            container = None;
+        }
+        if let Some((ch, len, base)) = fence {
             out.push(line.to_owned());
             let run = trimmed.chars().take_while(|&c| c == ch).count();
-            if run >= len && trimmed[run..].trim().is_empty() {
+            // A closing fence is indented less than 4 columns (else it is content).
+            if run >= len && trimmed[run..].trim().is_empty() && indent < base + 4 {
                 fence = None;
+                closed_fence = true;
             }
             i += 1;
             continue;
         }
-        if let Some((ch, len, info)) = fence_open(trimmed) {
+        // A fence opens at less than 4 columns of indentation, relative to the list item it
+        // continues (more is indented code, or a paragraph's continuation).
+        if item_col.is_some_and(|col| indent < col) && !trimmed.is_empty() && list_item(trimmed).is_none() {
+            item_col = None;
+        }
+        let base = match (container, item_col) {
+            (Some(Container::Item(col)), _) | (_, Some(col)) if indent >= col => col,
+            _ => 0,
+        };
+        if let Some((ch, len, info)) = fence_open(trimmed).filter(|_| indent < base + 4) {
             let info = fence_info(info);
             out.push(format!("{}{}{info}", &line[..indent], ch.to_string().repeat(len)));
-            fence = Some((ch, len));
+            fence = Some((ch, len, base));
             container = None;
             i += 1;
             continue;
@@ -61,10 +84,12 @@ fn sanitize(text: &str) -> Vec<String> {
             i += 1;
             continue;
         }
-        let prev_blank = out.last().is_none_or(|l| l.trim().is_empty());
-        // An indented code block (4+ spaces after a blank line, outside a list): a doctest
-        // unless fenced as text.
-        if indent >= 4 && prev_blank && container.is_none() {
+        // An indented code block (4+ spaces after a blank line, a heading, a thematic break or
+        // a closed fence: anything but a paragraph, outside a list): a doctest unless fenced
+        // as text.
+        let after_block = out.last().is_none_or(|l| ends_block(l)) || closed_fence;
+        closed_fence = false;
+        if indent >= 4 && after_block && container.is_none() {
             let mut block: Vec<String> = Vec::new();
             while i < src.len() {
                 let l = src[i];
@@ -91,25 +116,78 @@ fn sanitize(text: &str) -> Vec<String> {
             }
             continue;
         }
+        // A line starting with `<` may open an HTML block, which hides the fences and blocks
+        // after it from this scan but not from rustdoc (`<div>` then ```` ``` ````): escaped,
+        // it is text.
+        let escaped;
+        let (line, trimmed) = if trimmed.starts_with('<') {
+            escaped = format!("{}\\{trimmed}", &line[..indent]);
+            (escaped.as_str(), &escaped[indent..])
+        } else {
+            (line, trimmed)
+        };
+        // An empty item (`-`, `1.` alone) would take the lines after it as its content, which
+        // clippy's list lints read differently: the marker is escaped into text.
+        let bare;
+        let (line, trimmed) = if list_item(trimmed) == Some(trimmed.len()) {
+            bare = format!("{}{}", &line[..indent], escape_marker(trimmed));
+            (bare.as_str(), &bare[indent..])
+        } else {
+            (line, trimmed)
+        };
         if let Some(col) = list_item(trimmed) {
-            out.push(line.to_owned());
-            container = Some(Container::Item(indent + col));
-        } else if let Some(rest) = trimmed.strip_prefix('>') {
-            out.push(line.to_owned());
-            let _ = rest;
+            // The item's first block could be a code block (`- ```rust`, `- > ```rust`,
+            // `-     code`); none is allowed there.
+            let (content, nested) = neutralize_item(&trimmed[col..]);
+            out.push(format!("{}{}{content}", &line[..indent], &trimmed[..col]));
+            // Continuation lines belong under the innermost item's content (`- 1. x`: column 5).
+            container = Some(Container::Item(indent + col + nested));
+            item_col = Some(indent + col + nested);
+        } else if trimmed.starts_with('>') {
+            // A block quote holds blocks of its own (fences, indented code, nested quotes):
+            // its content, markers stripped, is sanitized like a description, then quoted again.
+            // Lazy continuation lines (no `>`) belong to the quote.
+            let mut inner: Vec<&str> = Vec::new();
+            while i < src.len() {
+                let l = src[i];
+                let t = l.trim_start_matches(' ');
+                match t.strip_prefix('>') {
+                    Some(rest) => inner.push(rest.strip_prefix(' ').unwrap_or(rest)),
+                    None if !t.is_empty() && !inner.last().is_none_or(|x| x.trim().is_empty()) => inner.push(t),
+                    None => break,
+                }
+                i += 1;
+            }
+            for l in sanitize(&inner.join("\n")) {
+                if l.is_empty() {
+                    out.push(format!("{}>", &line[..indent]));
+                } else {
+                    out.push(format!("{}> {l}", &line[..indent]));
+                }
+            }
             container = Some(Container::Quote(indent));
+            continue;
         } else {
             match container {
                 // A lazy continuation line: indent it under the item / keep it in the quote.
-                Some(Container::Item(col)) if indent < col => out.push(format!("{}{trimmed}", " ".repeat(col))),
-                Some(Container::Quote(ind)) => out.push(format!("{}> {trimmed}", " ".repeat(ind))),
+                // (Exactly under it: more is clippy's `doc_overindented_list_items`.)
+                // (Moved there, a fence-like text could open a fence: escaped.)
+                Some(Container::Item(col)) if indent != col => {
+                    let fence_like = trimmed.starts_with("```") || trimmed.starts_with("~~~");
+                    out.push(format!("{}{}{trimmed}", " ".repeat(col), if fence_like { "\\" } else { "" }));
+                }
+                // (A fence-like text would open a fence once quoted: escaped.)
+                Some(Container::Quote(ind)) => {
+                    let fence_like = trimmed.starts_with("```") || trimmed.starts_with("~~~");
+                    out.push(format!("{}> {}{trimmed}", " ".repeat(ind), if fence_like { "\\" } else { "" }));
+                }
                 _ => out.push(line.to_owned()),
             }
         }
         i += 1;
     }
-    if let Some((ch, len)) = fence {
-        out.push(ch.to_string().repeat(len));
+    if let Some((ch, len, base)) = fence {
+        out.push(format!("{}{}", " ".repeat(base), ch.to_string().repeat(len)));
     }
     while out.first().is_some_and(|l| l.trim().is_empty()) {
         out.remove(0);
@@ -118,6 +196,70 @@ fn sanitize(text: &str) -> Vec<String> {
         out.pop();
     }
     out
+}
+
+/// The content of a list item's line with no code block in it: markers of nested containers
+/// (`> `, `- `, `1. `) kept, the spaces after them collapsed (no indented code), and a fence
+/// they would open (`- ```rust`, `- > ```rust`) escaped into text. Also returns the width of
+/// the nested markers.
+fn neutralize_item(content: &str) -> (String, usize) {
+    let mut prefix = String::new();
+    let mut rest = content.trim_start_matches(' ');
+    loop {
+        if let Some(r) = rest.strip_prefix('>') {
+            prefix.push_str("> ");
+            rest = r.trim_start_matches(' ');
+        } else if let Some(col) = list_item(rest) {
+            prefix.push_str(&rest[..col]);
+            rest = rest[col..].trim_start_matches(' ');
+        } else {
+            break;
+        }
+    }
+    let text = if rest.starts_with("```") || rest.starts_with("~~~") || rest.starts_with('<') {
+        format!("{prefix}\\{rest}")
+    } else if rest.is_empty() && !prefix.is_empty() && !prefix.ends_with(' ') {
+        // A bare nested marker (`- 1.`): an empty item, escaped like a top-level one.
+        let marker_start = prefix.trim_end_matches(|c: char| !c.is_ascii_whitespace()).len();
+        format!("{}{}", &prefix[..marker_start], escape_marker(&prefix[marker_start..]))
+    } else {
+        format!("{prefix}{rest}")
+    };
+    // A bare nested marker (`- 1.`): its content column is one past it. With a quote nested
+    // (`1. > x`), the lines after belong to the item around the quote (a quote has no column
+    // of its own: an indented line after it is text, never a fence).
+    let width = match prefix.find('>') {
+        Some(quote) => quote,
+        None if rest.is_empty() && !prefix.ends_with(' ') => prefix.trim_end_matches(|c: char| c != ' ').len(),
+        None => prefix.len(),
+    };
+    (text, width)
+}
+
+/// A list marker alone (`-`, `12.`, `3)`) as text: `\-`, `12\.`, `3\)`.
+fn escape_marker(marker: &str) -> String {
+    let (head, last) = marker.split_at(marker.len() - 1);
+    format!("{head}\\{last}")
+}
+
+/// Whether an output line ends the block before it, so that an indented line after it starts
+/// an indented code block: a blank line, an ATX heading (`# x`), a thematic break or setext
+/// underline (`---`, `***`, `___`, `===`).
+fn ends_block(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() {
+        return true;
+    }
+    let hashes = t.chars().take_while(|&c| c == '#').count();
+    if (1..=6).contains(&hashes) && t[hashes..].chars().next().is_none_or(|c| c == ' ') {
+        return true;
+    }
+    // A setext underline (`=` or `-`, even one) makes the paragraph above a heading.
+    if t.chars().all(|c| c == '=') || t.chars().all(|c| c == '-') {
+        return true;
+    }
+    let squeezed: String = t.chars().filter(|&c| c != ' ').collect();
+    squeezed.len() >= 3 && ['-', '*', '_', '='].iter().any(|&m| squeezed.chars().all(|c| c == m))
 }
 
 #[derive(Clone, Copy)]
@@ -129,14 +271,47 @@ enum Container {
 /// `- x`, `* x`, `+ x`, `1. x`, `1) x` → the column of `x` relative to the marker.
 fn list_item(t: &str) -> Option<usize> {
     let b = t.as_bytes();
+    // A marker alone on its line (`-`, `1.`) is an empty item, continued by the indented lines
+    // after it: the marker's width is returned (the content column is one more).
+    if b.len() == 1 && matches!(b[0], b'-' | b'*' | b'+') {
+        return Some(1);
+    }
     if b.len() >= 2 && matches!(b[0], b'-' | b'*' | b'+') && b[1] == b' ' {
         return Some(2);
     }
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    if (1..=9).contains(&digits) && b.len() > digits + 1 && matches!(b[digits], b'.' | b')') && b[digits + 1] == b' ' {
-        return Some(digits + 2);
+    if (1..=9).contains(&digits) && b.len() > digits && matches!(b[digits], b'.' | b')') {
+        if b.len() == digits + 1 {
+            return Some(digits + 1);
+        }
+        if b[digits + 1] == b' ' {
+            return Some(digits + 2);
+        }
     }
     None
+}
+
+/// Spec text (a title, a version) placed inside a sentence of a doc line: one line (line breaks
+/// and runs of whitespace become one space), no forbidden character, Markdown punctuation
+/// escaped so it starts no code span, fence, link, HTML tag or emphasis.
+pub fn inline_text(text: &str) -> String {
+    let mut out = String::new();
+    for word in text.split(|c: char| c.is_whitespace() || (forbidden(c) && c.is_control())).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            if forbidden(c) {
+                out.push('\u{fffd}');
+                continue;
+            }
+            if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Characters that do not belong in a doc comment: control characters (rustc refuses a bare CR,

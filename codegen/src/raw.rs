@@ -219,11 +219,14 @@ const JSON_SCHEMA_2020: &[&str] = &[
 /// Vendor extensions this generator reads; a near miss (`x-idempotant`) is reported.
 pub(crate) const EXTENSIONS: &[&str] = &[
     "x-client-default",
+    "x-comma-separated",
     "x-enum-descriptions",
     "x-enum-varnames",
     "x-envelope",
+    "x-error-codes",
     "x-idempotent",
     "x-pagination",
+    "x-primary",
     "x-rust-name",
     "x-sent-default",
     "x-unverified",

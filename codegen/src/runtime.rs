@@ -112,6 +112,10 @@ runtime_items! {
     request_defaults => "runtime::RequestDefaults",
     /// Query-string collector.
     query_writer => "runtime::QueryWriter",
+    /// Serde `with` module of a comma-joined `Vec<String>` (`x-comma-separated`).
+    comma_list => "runtime::comma_list",
+    /// The same for an `Option<Vec<String>>`.
+    comma_list_option => "runtime::comma_list::option",
     /// String-or-number scalar.
     scalar => "runtime::Scalar",
     /// Trait impls of a string enum (macro).

@@ -61,6 +61,32 @@ const CASES: &[Case] = &[
         ],
     ),
     (
+        "bad_x_primary",
+        &[
+            ("/components/schemas/BadItems/x-primary/items", 37, "`count` must name an array-of-objects property of this schema"),
+            ("/components/schemas/BadName/x-primary/name", 47, "`things` must be a snake_case method name that no property of this schema already takes"),
+            ("/components/schemas/BadId/x-primary/id", 55, "`label` must name a required, non-nullable string property of the item whose Rust name is not taken (by a property or `name`)"),
+            ("/components/schemas/BadKey/x-primary/method", 63, "`x-primary` must be `{items: <array property>, name: <method name>, id?: <required string property of the item>, description?: <text>}`: unknown field `method`, expected one of `items`, `name`, `id`, `description`"),
+        ],
+    ),
+    (
+        "bad_x_comma_separated",
+        &[
+            ("/components/schemas/Thing/properties/sizes/x-comma-separated", 48, "`x-comma-separated: true` needs `items: {type: string}`"),
+            ("/components/schemas/Thing/properties/zones/x-comma-separated", 53, "`x-comma-separated: \"yes\"` must be `true` or `false`"),
+        ],
+    ),
+    (
+        "bad_x_error_codes",
+        &[
+            ("/x-error-codes/0/operations/0", 13, "no operation has operationId `getThng` (did you mean `getThing`?)"),
+            ("/x-error-codes/2/code", 17, "duplicate error code `Thing.Busy` (also /x-error-codes/1)"),
+            ("/x-error-codes/3/name", 21, "duplicate name `ThingBusy` (also /x-error-codes/1)"),
+            ("/x-error-codes/4/name", 24, "`thing_gone` is not usable as a variant name: write PascalCase, not `Unknown`"),
+            ("/x-error-codes/5/operation", 29, "`x-error-codes` is a list of `{code, name: <PascalCase>, description, operations?: [<operationId>]}` (no `operations`: any operation may return the code): unknown field `operation`, expected one of `code`, `name`, `description`, `operations`"),
+        ],
+    ),
+    (
         "bad_x_sent_default",
         &[
             ("/paths/~1v1~1thing/get/parameters/0/x-sent-default", 18, "`x-sent-default` is for optional parameters: a required one is always set by the caller"),
@@ -78,6 +104,12 @@ const CASES: &[Case] = &[
         "duplicate_param",
         &[
             ("/paths/~1v1~1thing/get/parameters/1", 19, "parameter `thingID` in query is listed twice (also at /paths/~1v1~1thing/get/parameters/0): a parameter is identified by name and location"),
+        ],
+    ),
+    (
+        "duplicate_key",
+        &[
+            ("/components/schemas/Thing/properties/thingID/type", 47, "duplicate key `type` (first at line 45): the keys of a YAML mapping must be unique; remove or rename one"),
         ],
     ),
     (
@@ -108,6 +140,18 @@ const CASES: &[Case] = &[
         "multipart_body",
         &[
             ("/paths/~1v1~1thing/post/requestBody/content/multipart~1form-data", 35, "request content type `multipart/form-data` is not supported: only application/json (no multipart or form uploads)"),
+        ],
+    ),
+    (
+        "non_finite_number",
+        &[
+            ("/components/schemas/Thing/properties/size/maximum", 48, "`.inf` is not a finite number, which OpenAPI (JSON) cannot represent: write a finite number, or remove the keyword [the OpenAPI parser panicked here: somehow this parsed successfully the second time (at openapiv3-2.2.0/src/reference.rs:56; a bug in the dependency, please report)]"),
+        ],
+    ),
+    (
+        "one_cause_one_diagnostic",
+        &[
+            ("/components/schemas/Owner/properties/group/$ref", 73, "`$ref` does not resolve: there is no schema `Group` in `#/components/schemas`"),
         ],
     ),
     (
@@ -177,6 +221,18 @@ const CASES: &[Case] = &[
         ],
     ),
     (
+        "shape_operation_list",
+        &[
+            ("/paths/~1v1~1other/get", 32, "not a valid OpenAPI 3.0 document: expected a mapping (key: value) for an operation, found a list"),
+        ],
+    ),
+    (
+        "shape_required_text",
+        &[
+            ("/paths/~1v1~1thing/get/parameters/0/required", 16, "not a valid OpenAPI 3.0 document: expected `true` or `false`, found the text `yes please`"),
+        ],
+    ),
+    (
         "snake_collision",
         &[
             ("/components/schemas/Thing/properties/thing_id", 46, "properties `thingID` and `thing_id` both become the Rust field `thing_id`: give one of them `x-rust-name`"),
@@ -185,7 +241,7 @@ const CASES: &[Case] = &[
     (
         "type_list_31",
         &[
-            ("/components/schemas/Thing/properties/thingID/type", 45, "not a valid OpenAPI 3.0 document: invalid type: sequence, expected a string (`type` lists several types, as OpenAPI 3.1 allows: use one `type` plus `nullable: true`)"),
+            ("/components/schemas/Thing/properties/thingID/type", 45, "not a valid OpenAPI 3.0 document: expected text, found a list (`type` lists several types, as OpenAPI 3.1 allows: use one `type` plus `nullable: true`)"),
         ],
     ),
     (

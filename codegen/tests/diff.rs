@@ -34,6 +34,7 @@ fn ids(r: &Report) -> Vec<&'static str> {
 const CASES: &[(&str, &[&str], &[&str])] = &[
     ("op-added", &["api-added"], &["api-removed"]),
     ("waiter-added", &["waiter-added"], &["waiter-removed"]),
+    ("error-code-added", &["error-code-added"], &["error-code-removed"]),
     ("op-renamed", &["api-operation-id-changed"], &["api-operation-id-changed"]),
     ("op-id-case", &["api-operation-id-case-changed"], &["api-operation-id-case-changed"]),
     ("op-path", &["api-path-changed"], &["api-path-changed"]),
@@ -98,6 +99,7 @@ const CASES: &[(&str, &[&str], &[&str])] = &[
         ],
     ),
     ("enum-varname", &["enum-variant-renamed"], &["enum-variant-renamed"]),
+    ("primary-added", &["primary-added"], &["primary-removed"]),
     ("type-added", &["response-property-added", "type-added"], &["response-property-removed", "type-removed"]),
     ("type-renamed", &["type-renamed"], &["type-renamed"]),
     ("type-moved", &["type-moved"], &["type-moved"]),
@@ -106,8 +108,12 @@ const CASES: &[(&str, &[&str], &[&str])] = &[
 ];
 
 /// Cases that need a starting point other than `base.yaml`: (old, new, forward, reverse).
-const PAIRS: &[(&str, &str, &[&str], &[&str])] =
-    &[("waiter-added", "waiter-changed", &["waiter-changed"], &["waiter-changed"])];
+const PAIRS: &[(&str, &str, &[&str], &[&str])] = &[
+    ("waiter-added", "waiter-changed", &["waiter-changed"], &["waiter-changed"]),
+    ("primary-added", "primary-changed", &["primary-changed"], &["primary-changed"]),
+    ("error-code-added", "error-code-renamed", &["error-code-renamed"], &["error-code-renamed"]),
+    ("error-code-added", "error-code-changed", &["error-code-changed"], &["error-code-changed"]),
+];
 
 #[test]
 fn fixture_pairs_classify_as_expected_in_both_directions() {
@@ -373,4 +379,20 @@ fn readme_lists_every_rule_with_its_level() {
         .filter(|row| !readme.contains(row.as_str()))
         .collect();
     assert!(missing.is_empty(), "README.md's rule table lacks or mislabels: {missing:?}");
+}
+
+#[test]
+fn dropping_x_comma_separated_is_a_type_change_that_names_the_wire_form() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/ctimage.yaml");
+    let source = std::fs::read_to_string(path).unwrap();
+    let marker = "                imageIDList:\n                  type: array\n                  items:\n                    type: string\n                  x-comma-separated: true\n";
+    assert!(source.contains(marker), "the spec's imageIDList changed shape");
+    let edited = source.replacen(marker, &marker.replace("                  x-comma-separated: true\n", ""), 1);
+    let r = diff::diff_sources(&source, "a", &edited, "b").unwrap();
+    assert_eq!(ids(&r), ["docs-changed", "request-property-type-changed"], "{}", r.to_markdown());
+    let change = r.changes.iter().find(|c| c.id == "request-property-type-changed").unwrap();
+    assert_eq!(
+        change.message,
+        "`UpdateImageLabelsRequest::image_id_list` is now `Vec<String>` (was `Vec<String>`): on the wire it is now a JSON array"
+    );
 }

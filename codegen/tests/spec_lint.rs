@@ -196,7 +196,7 @@ fn lint(spec: &OpenAPI, table: &[Row]) -> Vec<String> {
             (true, Some(Value::Bool(true))) => {}
             (true, _) => problems.push(format!("{id}: a read must say `x-idempotent: true` explicitly")),
             (false, Some(Value::Bool(true))) => {
-                problems.push(format!("{id}: a mutation must not be marked `x-idempotent: true`"))
+                problems.push(format!("{id}: a mutation must not be marked `x-idempotent: true`"));
             }
             (false, None | Some(Value::Bool(false))) => {}
             (false, Some(v)) => problems.push(format!("{id}: `x-idempotent` must be a boolean, got {v}")),
@@ -463,7 +463,7 @@ fn check_waiters(spec: &OpenAPI, ops: &BTreeMap<String, SpecOp<'_>>, problems: &
         match w.get("operation").and_then(Value::as_str) {
             Some(op) if ops.contains_key(op) => {}
             other => {
-                problems.push(format!("x-waiters.{name}: `operation` {other:?} is not an operationId of the spec"))
+                problems.push(format!("x-waiters.{name}: `operation` {other:?} is not an operationId of the spec"));
             }
         }
         let (min, max) =

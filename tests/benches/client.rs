@@ -132,10 +132,10 @@ fn main() {
         let mut group = c.benchmark_group("client_overhead");
         group.throughput(Throughput::Elements(BATCH as u64));
         group.bench_function("generated", |b| {
-            b.iter_custom(|iters| rt.block_on(async { futures_sum(iters, gen_fn.clone()).await }))
+            b.iter_custom(|iters| rt.block_on(async { futures_sum(iters, gen_fn.clone()).await }));
         });
         group.bench_function("hand_written", |b| {
-            b.iter_custom(|iters| rt.block_on(async { futures_sum(iters, hand_fn.clone()).await }))
+            b.iter_custom(|iters| rt.block_on(async { futures_sum(iters, hand_fn.clone()).await }));
         });
         group.finish();
     }

@@ -8,7 +8,7 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("codegen");
     group.sample_size(20);
     group.bench_function("full_spec", |b| {
-        b.iter(|| ctyun_image_codegen::generate_from_str(std::hint::black_box(&source), "spec/ctimage.yaml").unwrap())
+        b.iter(|| ctyun_image_codegen::generate_from_str(std::hint::black_box(&source), "spec/ctimage.yaml").unwrap());
     });
     group.finish();
 }

@@ -114,7 +114,7 @@ fn bench(c: &mut Criterion) {
         let (query, sts) = string_to_sign_of(&creds, &case);
         group.bench_with_input(BenchmarkId::new("signer", case.name), &case, |b, case| b.iter(|| signer(&creds, case)));
         group.bench_with_input(BenchmarkId::new("sign", case.name), &case, |b, case| {
-            b.iter(|| sign_only(&creds, &query, case))
+            b.iter(|| sign_only(&creds, &query, case));
         });
         group.bench_with_input(BenchmarkId::new("floor", case.name), &case, |b, case| b.iter(|| floor(case, &sts)));
     }

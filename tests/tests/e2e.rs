@@ -22,6 +22,7 @@ const ACCOUNTS: &[(&str, &str)] = &[
     ("ak-create", "sk-create-0123456789"),
     ("ak-misc", "sk/with+special=chars"),
     ("ak-noregion", "sk-noregion"),
+    ("ak-accessors", "sk-accessors-0123456789"),
 ];
 
 fn server() -> &'static FakeServer {
@@ -189,4 +190,38 @@ fn fake_ctimage_binary_serves_signed_requests() {
     child.kill().ok();
     child.wait().ok();
     assert_eq!(result.unwrap().total_count, Some(4));
+}
+
+/// The generated accessors and `x-primary` conveniences, on real responses of the fake.
+#[test]
+fn responses_read_through_accessors() {
+    use ctyun_image::model::ImageList;
+    use ctyun_image::operations::GetImageRequest;
+
+    let c = client("ak-accessors", "sk-accessors-0123456789").region(REGION).build().unwrap();
+    let created = rt().block_on(c.create_image(CreateImageRequest::new("ecs-acc", "web-golden-acc"))).unwrap();
+    let id = created.image_id().expect("the created image's id").to_owned();
+    let image = created.image().expect("the created image");
+    assert_eq!(image.image_id(), id);
+    assert_eq!(image.image_name(), Some("web-golden-acc"));
+    assert_eq!(image.image_status(), Some(&ImageStatus::Queued));
+    assert_eq!(image.source_server_id(), Some("ecs-acc"));
+    assert_eq!(created.images().len(), 1);
+
+    let private = rt()
+        .block_on(c.list_images(ListImagesRequest::new().image_visibility_code(ImageVisibilityCode::Private)))
+        .unwrap();
+    let ids: Vec<&str> = private.images().iter().map(|i| i.image_id()).collect();
+    assert_eq!(ids, vec![id.as_str()]);
+    assert_eq!(private.total_count(), Some(1));
+    assert_eq!(private.current_page(), Some(1));
+
+    let found = rt().block_on(c.get_image(GetImageRequest::new(&id))).unwrap();
+    assert_eq!(found.image_id(), Some(id.as_str()));
+    assert_eq!(found.image().and_then(|i| i.image_name()), Some("web-golden-acc"));
+
+    // Absent lists read as empty, absent values as `None`.
+    let empty: ImageList = serde_json::from_str("{}").unwrap();
+    assert!(empty.images().is_empty());
+    assert_eq!((empty.image().is_none(), empty.image_id()), (true, None));
 }

@@ -12,11 +12,14 @@
 //! - `cargo xtask semver-agreement [--write]` — opt-in: the diff is never laxer than
 //!   cargo-semver-checks on the diff fixtures (`xtask/SEMVER-AGREEMENT.md`).
 //! - `cargo xtask bench` — run the criterion benches and print each ratio against its budget.
+//! - `cargo xtask loc [--check]` — lines of code of the hand-written runtime against its budget,
+//!   and the longest function of each crate.
 //!
 //! `cargo xtask <command> --help` describes each command.
 
 mod bench;
 mod changelog;
+mod loc;
 mod package;
 mod semver_agreement;
 
@@ -65,6 +68,7 @@ commands:
   semver-agreement
             (opt-in, slow) diff verdicts vs cargo-semver-checks on every diff fixture
   bench     run the criterion benches and print the ratios against their budgets
+  loc       lines of code of the hand-written runtime (--check: fail over budget), longest fns
 
 `cargo xtask <command> --help` describes a command's options.
 ";
@@ -137,6 +141,7 @@ fn main() -> ExitCode {
         "bench" => BENCH_USAGE,
         "diff" => DIFF_USAGE,
         "changelog" => changelog::USAGE,
+        "loc" => loc::USAGE,
         "package-check" => package::USAGE,
         "semver-agreement" => semver_agreement::USAGE,
         "-h" | "--help" | "help" => {
@@ -145,6 +150,7 @@ fn main() -> ExitCode {
                 Some("bench") => print!("{BENCH_USAGE}"),
                 Some("diff") => print!("{DIFF_USAGE}"),
                 Some("changelog") => print!("{}", changelog::USAGE),
+                Some("loc") => print!("{}", loc::USAGE),
                 Some("package-check") => print!("{}", package::USAGE),
                 Some("semver-agreement") => print!("{}", semver_agreement::USAGE),
                 _ => print!("{USAGE}"),
@@ -171,6 +177,7 @@ fn main() -> ExitCode {
         "codegen" => codegen(&root, rest),
         "bench" => bench::run(&root, rest),
         "changelog" => changelog::run(&root, rest),
+        "loc" => loc::run(&root, rest),
         "package-check" => package::run(&root, rest),
         "semver-agreement" => semver_agreement::run(&root, rest),
         _ => diff(&root, rest),

@@ -269,44 +269,12 @@ fn report(e: &CliError, err: &mut dyn std::io::Write) {
 
 fn execute(m: &ArgMatches, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write) -> Result<(), CliError> {
     let Some((first, sub)) = m.subcommand() else { return Err(CliError::Usage("no command given".into())) };
-    if first == "completions" {
-        let shell = sub.get_one::<String>("shell").map(String::as_str).unwrap_or("bash");
-        let shell = match shell {
-            "zsh" => clap_complete::Shell::Zsh,
-            "fish" => clap_complete::Shell::Fish,
-            _ => clap_complete::Shell::Bash,
-        };
-        let mut buf = Vec::new();
-        clap_complete::generate(shell, &mut command(), "ctimage", &mut buf);
-        out.write_all(&buf).map_err(|e| CliError::Usage(format!("cannot write: {e}")))?;
-        return Ok(());
+    match first {
+        "completions" => return completions(sub, out),
+        "man" => return man(sub, out),
+        _ => {}
     }
-    if first == "man" {
-        let io = |e: std::io::Error| CliError::Usage(format!("cannot write the man page: {e}"));
-        return match sub.get_one::<String>("dir") {
-            Some(dir) => {
-                std::fs::create_dir_all(dir).map_err(io)?;
-                clap_mangen::generate_to(command(), dir).map_err(io)?;
-                writeln!(out, "wrote man pages into {dir}").map_err(io)
-            }
-            None => {
-                let mut buf = Vec::new();
-                clap_mangen::Man::new(command()).render(&mut buf).map_err(io)?;
-                out.write_all(&buf).map_err(io)
-            }
-        };
-    }
-    let (cmd, cm) = match COMMANDS.iter().find(|c| c.group.is_empty() && c.name == first) {
-        Some(c) => (c, sub),
-        None => {
-            let Some((name, cm)) = sub.subcommand() else { return Err(CliError::Usage("no command given".into())) };
-            let cmd = COMMANDS
-                .iter()
-                .find(|c| c.group == first && c.name == name)
-                .ok_or_else(|| CliError::unknown("command", name))?;
-            (cmd, cm)
-        }
-    };
+    let (cmd, cm) = find_command(first, sub)?;
     init_tracing(m.get_count("ctimage-verbose"));
     let format = match m.get_one::<String>("ctimage-output").map(String::as_str) {
         Some("table") => Format::Table,
@@ -319,64 +287,22 @@ fn execute(m: &ArgMatches, out: &mut dyn std::io::Write, err: &mut dyn std::io::
     }
     let input = collect_input(cmd, cm)?;
     let client = build_client(m)?;
-    let wait_timeout =
-        cm.try_get_one::<Duration>("ctimage-wait-timeout").ok().flatten().copied().unwrap_or(DEFAULT_WAIT_TIMEOUT);
-    let all = cm.try_get_one::<bool>("ctimage-all").ok().flatten().copied().unwrap_or(false);
-    let wait = cm.try_get_one::<bool>("ctimage-wait").ok().flatten().copied().unwrap_or(false);
-    let progress = !m.get_flag("ctimage-quiet") && std::io::stderr().is_terminal();
+    let flag = |name: &str| cm.try_get_one::<bool>(name).ok().flatten().copied().unwrap_or(false);
+    let run = Run {
+        client: &client,
+        wait_timeout: cm
+            .try_get_one::<Duration>("ctimage-wait-timeout")
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or(DEFAULT_WAIT_TIMEOUT),
+        progress: !m.get_flag("ctimage-quiet") && std::io::stderr().is_terminal(),
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::Usage(format!("cannot start the async runtime: {e}")))?;
-    let result = runtime.block_on(async {
-        if let Some(waiter) = cmd.waiter {
-            let describe = describe_target(&input);
-            return with_progress(progress, waiter, &describe, wait_timeout, async {
-                crate::generated::cli::wait(&client, waiter, Input::new(input, cmd.args), wait_timeout).await
-            })
-            .await;
-        }
-        let request = input.clone();
-        let output = crate::generated::cli::call(&client, cmd.operation_id, Input::new(input, cmd.args), all).await?;
-        match (wait, cmd.wait) {
-            (true, Some(w)) => {
-                let polled = COMMANDS
-                    .iter()
-                    .find(|c| c.waiter == Some(w.waiter))
-                    .ok_or_else(|| CliError::unknown("waiter", w.waiter))?;
-                let mut poll = Map::new();
-                for a in polled.args {
-                    let value = match w.from_response.iter().find(|(k, _)| *k == a.wire) {
-                        Some((_, path)) => match crate::waiter::lookup(&output, path) {
-                            Some(v) if !v.is_null() => Some(v.clone()),
-                            _ => {
-                                return Err(CliError::Response(format!(
-                                    "cannot --wait: the response has no `{path}` (for `{}` of `{}`); the request was \
-                                     sent, its response was:\n{}",
-                                    a.wire,
-                                    polled.operation_id,
-                                    output::render(&output, Format::Json)
-                                )))
-                            }
-                        },
-                        None => request.get(a.wire).cloned(),
-                    };
-                    if let Some(v) = value {
-                        poll.insert(a.wire.to_owned(), v);
-                    }
-                }
-                let describe = describe_target(&poll);
-                let waited = with_progress(progress, w.waiter, &describe, wait_timeout, async {
-                    crate::generated::cli::wait(&client, w.waiter, Input::new(poll, polled.args), wait_timeout).await
-                })
-                .await?;
-                // A waiter that succeeded on an error code (e.g. not found after a delete) has
-                // no final state: print the operation's own output then.
-                Ok(if waited.is_null() { output } else { waited })
-            }
-            _ => Ok(output),
-        }
-    });
+    let result = runtime.block_on(run.command(cmd, input, flag("ctimage-all"), flag("ctimage-wait")));
     let _ = err.flush();
     let value = result?;
     let value = match m.get_one::<String>("ctimage-query") {
@@ -387,6 +313,129 @@ fn execute(m: &ArgMatches, out: &mut dyn std::io::Write, err: &mut dyn std::io::
     out.write_all(output::render_columns(&value, format, columns.as_deref()).as_bytes())
         .map_err(|e| CliError::Usage(format!("cannot write the output: {e}")))?;
     Ok(())
+}
+
+/// `ctimage completions [SHELL]`.
+fn completions(sub: &ArgMatches, out: &mut dyn std::io::Write) -> Result<(), CliError> {
+    let shell = match sub.get_one::<String>("shell").map(String::as_str) {
+        Some("zsh") => clap_complete::Shell::Zsh,
+        Some("fish") => clap_complete::Shell::Fish,
+        _ => clap_complete::Shell::Bash,
+    };
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut command(), "ctimage", &mut buf);
+    out.write_all(&buf).map_err(|e| CliError::Usage(format!("cannot write: {e}")))
+}
+
+/// `ctimage man [--dir DIR]`.
+fn man(sub: &ArgMatches, out: &mut dyn std::io::Write) -> Result<(), CliError> {
+    let io = |e: std::io::Error| CliError::Usage(format!("cannot write the man page: {e}"));
+    match sub.get_one::<String>("dir") {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(io)?;
+            clap_mangen::generate_to(command(), dir).map_err(io)?;
+            writeln!(out, "wrote man pages into {dir}").map_err(io)
+        }
+        None => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(command()).render(&mut buf).map_err(io)?;
+            out.write_all(&buf).map_err(io)
+        }
+    }
+}
+
+/// The command a top-level name (`wait-...`, or a group then a command) selects, with its matches.
+fn find_command<'m>(first: &str, sub: &'m ArgMatches) -> Result<(&'static Command, &'m ArgMatches), CliError> {
+    if let Some(c) = COMMANDS.iter().find(|c| c.group.is_empty() && c.name == first) {
+        return Ok((c, sub));
+    }
+    let Some((name, cm)) = sub.subcommand() else { return Err(CliError::Usage("no command given".into())) };
+    let cmd = COMMANDS
+        .iter()
+        .find(|c| c.group == first && c.name == name)
+        .ok_or_else(|| CliError::unknown("command", name))?;
+    Ok((cmd, cm))
+}
+
+/// What running one command needs besides its input.
+struct Run<'a> {
+    client: &'a Client,
+    wait_timeout: Duration,
+    progress: bool,
+}
+
+impl Run<'_> {
+    /// Runs a command: a waiter, or an operation (all pages with `all`), then its waiter with `wait`.
+    async fn command(
+        &self,
+        cmd: &Command,
+        input: Map<String, Value>,
+        all: bool,
+        wait: bool,
+    ) -> Result<Value, CliError> {
+        if let Some(waiter) = cmd.waiter {
+            return self.wait(waiter, cmd.args, input).await;
+        }
+        let request = input.clone();
+        let output =
+            crate::generated::cli::call(self.client, cmd.operation_id, Input::new(input, cmd.args), all).await?;
+        let (true, Some(w)) = (wait, cmd.wait) else { return Ok(output) };
+        let polled = COMMANDS
+            .iter()
+            .find(|c| c.waiter == Some(w.waiter))
+            .ok_or_else(|| CliError::unknown("waiter", w.waiter))?;
+        let poll = poll_input(w, polled, &output, &request)?;
+        let waited = self.wait(w.waiter, polled.args, poll).await?;
+        // A waiter that succeeded on an error code (e.g. not found after a delete) has no final
+        // state: print the operation's own output then.
+        Ok(if waited.is_null() { output } else { waited })
+    }
+
+    /// Runs `waiter` on `input`, with a progress line when wanted.
+    async fn wait(
+        &self,
+        waiter: &'static str,
+        args: &'static [super::Arg],
+        input: Map<String, Value>,
+    ) -> Result<Value, CliError> {
+        let describe = describe_target(&input);
+        with_progress(self.progress, waiter, &describe, self.wait_timeout, async {
+            crate::generated::cli::wait(self.client, waiter, Input::new(input, args), self.wait_timeout).await
+        })
+        .await
+    }
+}
+
+/// The polled request of `--wait`: each field from the operation's response (`fromResponse`
+/// paths) or else from the request sent, by wire name.
+fn poll_input(
+    w: super::WaitUse,
+    polled: &Command,
+    output: &Value,
+    request: &Map<String, Value>,
+) -> Result<Map<String, Value>, CliError> {
+    let mut poll = Map::new();
+    for a in polled.args {
+        let value = match w.from_response.iter().find(|(k, _)| *k == a.wire) {
+            Some((_, path)) => match crate::waiter::lookup(output, path) {
+                Some(v) if !v.is_null() => Some(v.clone()),
+                _ => {
+                    return Err(CliError::Response(format!(
+                        "cannot --wait: the response has no `{path}` (for `{}` of `{}`); the request was sent, its \
+                         response was:\n{}",
+                        a.wire,
+                        polled.operation_id,
+                        output::render(output, Format::Json)
+                    )))
+                }
+            },
+            None => request.get(a.wire).cloned(),
+        };
+        if let Some(v) = value {
+            poll.insert(a.wire.to_owned(), v);
+        }
+    }
+    Ok(poll)
 }
 
 /// `imageID=...` of a polled request, for progress lines.

@@ -4,16 +4,37 @@
 pub mod model;
 pub mod operations;
 pub mod waiters;
+pub mod errors;
 
 #[cfg(feature = "cli")]
 pub mod cli;
 impl crate::Client {
     /// 接受共享镜像 — Accept an image shared with this account
     ///
-    /// Called by the recipient account: accepts a shared image in status `waiting` or `rejected`.
-    /// EOP api 5225.
+    /// Called by the recipient account: accepts an image shared with it whose share is
+    /// `waiting` or `rejected`, so that the image can be used. EOP api 5225.
+    ///
+    /// Synchronous: the share becomes `accepted` (visible with `listImages`,
+    /// `imageVisibilityCode=2`).
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/shared-image/accept` (operationId `acceptSharedImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::AcceptSharedImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::AcceptSharedImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = AcceptSharedImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.accept_shared_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn accept_shared_image(
         &self,
         request: operations::AcceptSharedImageRequest,
@@ -23,11 +44,32 @@ impl crate::Client {
 
     /// 同域复制私有镜像 — Copy a private image within its region
     ///
-    /// Copies an `active` ECS private system-disk or data-disk image within the region, encrypted
-    /// with a KMS key (only in multi-AZ regions with the private-image encryption feature). No
-    /// image ID is returned: find the copy with `listImages`. EOP api 19685.
+    /// Copies an `active` ECS private system-disk or data-disk image within the region,
+    /// encrypted with a KMS key (only in multi-AZ regions with the private-image encryption
+    /// feature). EOP api 19685.
+    ///
+    /// Async: no image ID is returned, so there is no waiter: find the copy with `listImages`
+    /// (`imageVisibilityCode=0`, `imageName`) and then wait for it with
+    /// `Client::wait_until_image_active`.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/copy` (operationId `copyImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CopyImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CopyImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CopyImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").cmk_id("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.copy_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn copy_image(
         &self,
         request: operations::CopyImageRequest,
@@ -39,10 +81,30 @@ impl crate::Client {
     ///
     /// Copies an `active` ECS private image (not `full_ecs_image`) to another region, one of
     /// `listSupportedDestinationRegions`. Only one copy of a source image to a destination may
-    /// run at a time. No image ID is returned: find the copy in the destination region with
-    /// `listImages` (`imageVisibilityCode=0`, `imageName`). EOP api 18060.
+    /// run at a time. EOP api 18060.
+    ///
+    /// Async: no image ID is returned, so there is no waiter: find the copy in the destination
+    /// region with `listImages` (`imageVisibilityCode=0`, `imageName`) and then wait for it
+    /// with `Client::wait_until_image_active`.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/cross-region-copy` (operationId `copyImageAcrossRegions`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CopyImageAcrossRegionsRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CopyImageAcrossRegionsRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CopyImageAcrossRegionsRequest::new("bb9fdb42056f11eda1610242ac110002", "4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// client.copy_image_across_regions(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn copy_image_across_regions(
         &self,
         request: operations::CopyImageAcrossRegionsRequest,
@@ -54,10 +116,32 @@ impl crate::Client {
     ///
     /// Creates a private system-disk image from a cloud server (ECS). The server must be
     /// `stopped` (or `running` in regions supporting live capture); its system disk must be
-    /// `in-use`, unencrypted and not FCSAN/ISCSI. The new image is returned at once in status
-    /// `queued`; poll `getImage` until it is `active`. EOP api 4765.
+    /// `in-use`, unencrypted and not FCSAN/ISCSI. The new image is returned at once
+    /// (`returnObj.images[0]`, status `queued`). EOP api 4765.
+    ///
+    /// Async: the image is built in the background; it starts `queued` and ends `active` (or
+    /// `error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling
+    /// `getImage`).
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/create` (operationId `createImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CreateImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CreateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// let output = client.create_image(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_image(
         &self,
         request: operations::CreateImageRequest,
@@ -69,10 +153,32 @@ impl crate::Client {
     ///
     /// Creates a private data-disk image from a data disk attached to a cloud server (ECS). The
     /// region must support data-disk images; the server must be `stopped` (or `running` where
-    /// live capture is supported). The new image is returned at once (expected `imageType`
-    /// `data_disk_image`); poll `getImage` until it is `active`. EOP api 5230.
+    /// live capture is supported). The new image is returned at once (`returnObj.images[0]`,
+    /// expected `imageType` `data_disk_image`). EOP api 5230.
+    ///
+    /// Async: the image is built in the background; it starts `queued` and ends `active` (or
+    /// `error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling
+    /// `getImage`).
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/create-from-data-disk` (operationId `createImageFromDataDisk`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageFromDataDiskRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CreateImageFromDataDiskRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CreateImageFromDataDiskRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// let output = client.create_image_from_data_disk(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_image_from_data_disk(
         &self,
         request: operations::CreateImageFromDataDiskRequest,
@@ -85,10 +191,33 @@ impl crate::Client {
     /// Creates a whole-machine (整机) image of a cloud server (ECS) and all its disks. The server
     /// must be `running` or `stopped`, have at least one data disk and not be created from an
     /// ISO; every attached disk must be `in-use`, ≤ 2048 GiB, unencrypted, not shared, not XSSD
-    /// and not FCSAN/ISCSI. The new image is returned at once (expected `imageType`
-    /// `full_ecs_image`); poll `getImage` until it is `active`. EOP api 18058.
+    /// and not FCSAN/ISCSI. In regions that are not multi-AZ a backup repository
+    /// (`repositoryID`) is required. The new image is returned at once (`returnObj.images[0]`,
+    /// expected `imageType` `full_ecs_image`). EOP api 18058.
+    ///
+    /// Async: the image is built in the background; it starts `queued` and ends `active` (or
+    /// `error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling
+    /// `getImage`).
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/create-from-ecs` (operationId `createImageFromEcs`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageFromEcsRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CreateImageFromEcsRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CreateImageFromEcsRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// let output = client.create_image_from_ecs(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_image_from_ecs(
         &self,
         request: operations::CreateImageFromEcsRequest,
@@ -100,10 +229,32 @@ impl crate::Client {
     ///
     /// Creates a private system-disk image from a cloud-server (ECS) snapshot. Only in multi-AZ
     /// regions with the snapshot-to-image feature; the snapshot and its system-disk snapshot
-    /// must be `available` and unencrypted. The new image is returned at once; poll `getImage`
-    /// until it is `active`. EOP api 18057.
+    /// must be `available` and unencrypted. The new image is returned at once
+    /// (`returnObj.images[0]`). EOP api 18057.
+    ///
+    /// Async: the image is built in the background; it starts `queued` and ends `active` (or
+    /// `error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling
+    /// `getImage`).
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/create-from-ecs-snapshot` (operationId `createImageFromEcsSnapshot`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageFromEcsSnapshotRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CreateImageFromEcsSnapshotRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CreateImageFromEcsSnapshotRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// let output = client.create_image_from_ecs_snapshot(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_image_from_ecs_snapshot(
         &self,
         request: operations::CreateImageFromEcsSnapshotRequest,
@@ -114,11 +265,31 @@ impl crate::Client {
     /// 同域复制共享镜像 — Copy a shared image into a private image of this account
     ///
     /// Copies an image shared with this account into a private image of its own, in the same
-    /// region (the doc says: multi-AZ regions with the image-encryption feature). No image ID is
-    /// returned: find the copy with `listImages`. EOP api 21002 (documented in doc revision 83
-    /// only).
+    /// region (the doc says: multi-AZ regions with the image-encryption feature). EOP api 21002
+    /// (documented in doc revision 83 only).
+    ///
+    /// Async: no image ID is returned, so there is no waiter: find the copy with `listImages`
+    /// (`imageVisibilityCode=0`, `imageName`) and then wait for it with
+    /// `Client::wait_until_image_active`.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/create-from-shared` (operationId `createImageFromSharedImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::CreateImageFromSharedImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::CreateImageFromSharedImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = CreateImageFromSharedImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+    /// client.create_image_from_shared_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_image_from_shared_image(
         &self,
         request: operations::CreateImageFromSharedImageRequest,
@@ -128,17 +299,35 @@ impl crate::Client {
 
     /// 停用(弃用)私有镜像 — Deprecate (deactivate) a private image
     ///
-    /// Deprecates a private image: `active` → `deactivating` → `deactivated`. The image must be
-    /// `active`, shared with nobody, not `iso_image` (in regions that are not multi-AZ, not
-    /// `full_ecs_image` either). POST with the parameters in the query string and no body. Wait
-    /// with the `imageDeactivated` waiter. EOP api 5585.
+    /// Deprecates (停用) a private image so that it can no longer be used to create servers. The
+    /// image must be `active`, shared with nobody, not `iso_image` (in regions that are not
+    /// multi-AZ, not `full_ecs_image` either). POST with the parameters in the query string and
+    /// no body. EOP api 5585.
     ///
-    /// Unverified: whether the server also accepts these parameters in a JSON body; the official
-    /// SDK and the doc send them in the query only, and so does this client.
+    /// Async: `active` → `deactivating` → `deactivated`; wait with
+    /// `Client::wait_until_image_deactivated` (the `imageDeactivated` waiter). Undo with
+    /// `reactivateImage`.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
     ///
     /// `POST /v4/image/deactivate` (operationId `deactivateImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::DeactivateImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::DeactivateImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = DeactivateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.deactivate_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn deactivate_image(
         &self,
         request: operations::DeactivateImageRequest,
@@ -149,10 +338,30 @@ impl crate::Client {
     /// 删除私有镜像 — Delete a private image
     ///
     /// Deletes a private image in status `active`, `deactivated`, `deactivating`, `deleting`,
-    /// `error` or `reactivating` with no `accepted` share. The image goes to `deleting` and then
-    /// disappears; wait with the `imageDeleted` waiter. EOP api 4766.
+    /// `error` or `reactivating` with no `accepted` share. EOP api 4766.
+    ///
+    /// Async: the image goes to `deleting` and then disappears (`getImage` answers
+    /// `Image.ImageCheck.NotFound`); wait with `Client::wait_until_image_deleted` (the
+    /// `imageDeleted` waiter).
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/delete` (operationId `deleteImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::DeleteImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::DeleteImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = DeleteImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.delete_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_image(
         &self,
         request: operations::DeleteImageRequest,
@@ -162,16 +371,32 @@ impl crate::Client {
 
     /// 删除创建私有镜像（镜像文件）任务 — Delete an image import task
     ///
-    /// Deletes an import task (创建私有镜像（镜像文件）任务). The task must exist and its image
-    /// must be in status `error`; otherwise the call succeeds but deletes nothing. POST with the
+    /// Deletes an import task (创建私有镜像（镜像文件）任务). The task must exist and its image must be in
+    /// status `error`; otherwise the call succeeds but deletes nothing. POST with the
     /// parameters in the query string and no body. EOP api 7489.
     ///
-    /// Unverified: whether the server also accepts these parameters in a JSON body; the official
-    /// SDK and the doc send them in the query only, and so does this client.
+    /// Synchronous: `returnObj` is empty and there is nothing to wait for.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
     ///
     /// `POST /v4/image/delete-import-task` (operationId `deleteImportTask`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::DeleteImportTaskRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::DeleteImportTaskRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = DeleteImportTaskRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.delete_import_task(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_import_task(
         &self,
         request: operations::DeleteImportTaskRequest,
@@ -181,11 +406,32 @@ impl crate::Client {
 
     /// 导出私有镜像 — Export a private image to object storage
     ///
-    /// Exports an `active` ECS private system-disk or `data_disk_image` image to one of the
-    /// account's ZOS buckets (class STANDARD). An image cannot be exported again until its
-    /// current export finishes; follow it with `listImageTasks` (`action=export`). EOP api 5306.
+    /// Exports an `active` ECS private system-disk or `data_disk_image` image as a file into
+    /// one of the account's ZOS buckets (class STANDARD). An image cannot be exported again
+    /// until its current export finishes. EOP api 5306.
+    ///
+    /// Async: the export runs as a task (`exporting` → `exported` or `exported_failed`); follow
+    /// it with `listImageTasks` (`action=export`) and cancel it with `operateImageTask`. There
+    /// is no waiter.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/export` (operationId `exportImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::ExportImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::DiskFormat, operations::ExportImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ExportImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "my-bucket", "web-golden.qcow2").image_file_format(DiskFormat::Qcow2);
+    /// client.export_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn export_image(
         &self,
         request: operations::ExportImageRequest,
@@ -195,10 +441,29 @@ impl crate::Client {
 
     /// 查询镜像详细信息 — Get an image's details
     ///
-    /// Returns one image (`returnObj.images` has 0 or 1 item). The waiters poll this operation.
-    /// EOP api 4764.
+    /// Returns one image with its status (`returnObj.images` has 0 or 1 item); the waiters poll
+    /// this operation. EOP api 4764.
+    ///
+    /// Errors: an image that does not exist or is not usable in the region is an `Error::Api`
+    /// with code `Image.ImageCheck.NotFound`, because this client sends `errorFree=false`
+    /// unless you set it (with `errorFree=true` it is a success with an empty `images` list).
+    /// Other codes are not documented.
     ///
     /// `GET /v4/image/detail` (operationId `getImage`); idempotent, retried on transient failures. Build the request with [`operations::GetImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::GetImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = GetImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// let output = client.get_image(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_image(
         &self,
         request: operations::GetImageRequest,
@@ -210,10 +475,33 @@ impl crate::Client {
     ///
     /// Creates a private image from an image file (QCOW2, RAW, VHD, VMDK or ISO) in CTyun ZOS
     /// object storage; check the URL first with `validateImageFileSource`. The new image is
-    /// returned at once in status `queued` (`imageSource` `image_file`); poll `getImage` until it
-    /// is `active`, follow progress with `listImageTasks`. EOP api 4767.
+    /// returned at once (`returnObj.images[0]`, status `queued`, `imageSource` `image_file`).
+    /// EOP api 4767.
+    ///
+    /// Async: the image is built in the background; it starts `queued` and ends `active` (or
+    /// `error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling
+    /// `getImage`). Follow the progress with `listImageTasks` (`action=import`) or the image's
+    /// `taskProgress`; a failed import can be cleaned up with `deleteImportTask`.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/import` (operationId `importImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::ImportImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::ImageProperties, operations::ImportImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ImportImageRequest::new("https://my-bucket.zos.ctyun.cn/web-golden.qcow2", ImageProperties::new("web-golden", "CTyunOS")).enable_image_integrity_check(true);
+    /// let output = client.import_image(request).await?;
+    /// println!("{:?}", output.image_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn import_image(
         &self,
         request: operations::ImportImageRequest,
@@ -226,10 +514,28 @@ impl crate::Client {
     /// Lists who a private image is shared with: one `Image` record per share, with
     /// `destinationAccountID`, `destinationUser`, `sourceAccountID`, `sourceUser` and the share
     /// status in `imageStatus` (`waiting`, `accepted`, `rejected`). Paged by `pageNo` /
-    /// `pageSize`, which the doc types as strings; they are integers here (the query string is
-    /// text either way, so the bytes sent are the same). EOP api 6764.
+    /// `pageSize` (1–50, default 10), which the doc types as strings; they are integers here
+    /// (the query string is text either way, so the bytes sent are the same). EOP api 6764.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `GET /v4/image/show-shared-list` (operationId `listImageShares`); idempotent, retried on transient failures. Build the request with [`operations::ListImageSharesRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ListImageSharesRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ListImageSharesRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").page_no(1);
+    /// let output = client.list_image_shares(request).await?;
+    /// println!("{:?}", output.images());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_image_shares(
         &self,
         request: operations::ListImageSharesRequest,
@@ -239,11 +545,30 @@ impl crate::Client {
 
     /// 查询私有镜像任务列表 — List the import and export tasks of a private image
     ///
-    /// Lists the import/export tasks of a private image, with progress. A read, although it is a
-    /// POST with a JSON body (safe to retry). Paged by `pageNo` / `pageSize` in the body. EOP api
-    /// 22124 (documented in doc revision 83 only).
+    /// Lists the import/export tasks of a private image, with status and progress. A read,
+    /// although it is a POST with a JSON body (safe to retry). Paged by `pageNo` / `pageSize`
+    /// (1–50, default 10) in the body; `Client::paginate` walks every page. EOP api 22124
+    /// (documented in doc revision 83 only).
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/list-tasks` (operationId `listImageTasks`); idempotent, retried on transient failures. Build the request with [`operations::ListImageTasksRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::TaskAction, operations::ListImageTasksRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ListImageTasksRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").action(TaskAction::Export);
+    /// let output = client.list_image_tasks(request).await?;
+    /// println!("{:?}", output.results());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_image_tasks(
         &self,
         request: operations::ListImageTasksRequest,
@@ -255,9 +580,28 @@ impl crate::Client {
     ///
     /// Lists the images usable in a region: public images by default, or private, shared,
     /// security-product, curated, application or marketplace images by `imageVisibilityCode`.
-    /// Paged by `pageNo` / `pageSize`. EOP api 4763.
+    /// The other filters apply only with the codes they name. Paged by `pageNo` / `pageSize`
+    /// (1–200, default 10); `Client::paginate` walks every page. EOP api 4763.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `GET /v4/image/list` (operationId `listImages`); idempotent, retried on transient failures. Build the request with [`operations::ListImagesRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ListImagesRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ListImagesRequest::new().az_name("cn-huadong1-jsnj1A-public-ctcloud");
+    /// let output = client.list_images(request).await?;
+    /// println!("{:?}", output.images());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_images(
         &self,
         request: operations::ListImagesRequest,
@@ -267,10 +611,28 @@ impl crate::Client {
 
     /// 查询创建私有镜像（镜像文件）任务列表 — List image import tasks
     ///
-    /// Lists the import tasks (创建私有镜像（镜像文件）任务) of the region. Paged by `pageNo` /
-    /// `pageSize`. The item shape is not documented; see `ImportTask`. EOP api 7488.
+    /// Lists the import tasks (创建私有镜像（镜像文件）任务) of the region. Paged by `pageNo` / `pageSize`
+    /// (1–50, default 10). The item shape is not documented; see `ImportTask`. EOP api 7488.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `GET /v4/image/list-import-tasks` (operationId `listImportTasks`); idempotent, retried on transient failures. Build the request with [`operations::ListImportTasksRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ListImportTasksRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ListImportTasksRequest::new().page_no(1);
+    /// let output = client.list_import_tasks(request).await?;
+    /// println!("{:?}", output.image_import_tasks());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_import_tasks(
         &self,
         request: operations::ListImportTasksRequest,
@@ -280,10 +642,29 @@ impl crate::Client {
 
     /// 查询私有镜像支持复制到的目标资源池 — List the regions a private image can be copied to
     ///
-    /// Lists the destination regions of `copyImageAcrossRegions` from a source region (a multi-AZ
-    /// region with the cross-region copy feature). EOP api 18059.
+    /// Lists the regions a private image of this region can be copied to with
+    /// `copyImageAcrossRegions`; the source region must be a multi-AZ region with the
+    /// cross-region copy feature. EOP api 18059.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `GET /v4/image/list-supported-dest-crr-regions` (operationId `listSupportedDestinationRegions`); idempotent, retried on transient failures. Build the request with [`operations::ListSupportedDestinationRegionsRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ListSupportedDestinationRegionsRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ListSupportedDestinationRegionsRequest::new();
+    /// let output = client.list_supported_destination_regions(request).await?;
+    /// println!("{:?}", output.regions());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_supported_destination_regions(
         &self,
         request: operations::ListSupportedDestinationRegionsRequest,
@@ -296,7 +677,28 @@ impl crate::Client {
     /// Acts on an import/export task found with `listImageTasks`; the only action is `cancel`.
     /// EOP api 22125 (documented in doc revision 83 only).
     ///
+    /// Async: a cancelled task goes `cancelling` → `cancelled`; follow it with
+    /// `listImageTasks`. `returnObj.success` tells whether the action was taken.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
+    ///
     /// `POST /v4/image/action-task` (operationId `operateImageTask`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::OperateImageTaskRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::TaskOperation, operations::OperateImageTaskRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = OperateImageTaskRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", TaskOperation::Cancel);
+    /// let output = client.operate_image_task(request).await?;
+    /// println!("{:?}", output.success());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn operate_image_task(
         &self,
         request: operations::OperateImageTaskRequest,
@@ -306,17 +708,33 @@ impl crate::Client {
 
     /// 恢复使用(取消弃用)私有镜像 — Reactivate a deprecated private image
     ///
-    /// Brings a `deactivated` private image back into use: `reactivating` → `active`. Not for
-    /// `iso_image` (in regions that are not multi-AZ, not for `full_ecs_image` either). POST with
-    /// the parameters in the query string and no body. Wait with the `imageActive` waiter.
-    /// EOP api 5584.
+    /// Brings a `deactivated` (deprecated) private image back into use. Not for `iso_image` (in
+    /// regions that are not multi-AZ, not for `full_ecs_image` either). POST with the
+    /// parameters in the query string and no body. EOP api 5584.
     ///
-    /// Unverified: whether the server also accepts these parameters in a JSON body; the official
-    /// SDK and the doc send them in the query only, and so does this client.
+    /// Async: `deactivated` → `reactivating` → `active`; wait with
+    /// `Client::wait_until_image_active` (the `imageActive` waiter).
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
     ///
     /// `POST /v4/image/reactivate` (operationId `reactivateImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::ReactivateImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ReactivateImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ReactivateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.reactivate_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn reactivate_image(
         &self,
         request: operations::ReactivateImageRequest,
@@ -326,10 +744,30 @@ impl crate::Client {
 
     /// 拒绝共享镜像 — Reject an image shared with this account
     ///
-    /// Called by the recipient account: rejects a shared image in status `accepted`. The caller
-    /// must make sure the image is not in use (e.g. by a cloud server). EOP api 5227.
+    /// Called by the recipient account: rejects an image shared with it whose share is
+    /// `accepted`. The caller must make sure the image is not in use (e.g. by a cloud server).
+    /// EOP api 5227.
+    ///
+    /// Synchronous: the share becomes `rejected`; `acceptSharedImage` can accept it again.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/shared-image/reject` (operationId `rejectSharedImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::RejectSharedImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::RejectSharedImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = RejectSharedImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+    /// client.reject_shared_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn reject_shared_image(
         &self,
         request: operations::RejectSharedImageRequest,
@@ -340,11 +778,31 @@ impl crate::Client {
     /// 共享私有镜像 — Share a private image with another account
     ///
     /// Shares an `active` private image (not `iso_image`; in regions that are not multi-AZ, not
-    /// `full_ecs_image` either) with another CTyun account. The recipient sees it with
-    /// `imageVisibilityCode=2` in status `waiting` and accepts or rejects it with its own keys.
-    /// EOP api 5114.
+    /// `full_ecs_image` either) with another CTyun account, within the recipient's quota. EOP
+    /// api 5114.
+    ///
+    /// Async: the share starts `waiting`; the recipient sees the image with
+    /// `imageVisibilityCode=2` and calls `acceptSharedImage` or `rejectSharedImage` with its
+    /// own keys. `listImageShares` shows each share's status. There is no waiter.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/shared-image/create` (operationId `shareImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::ShareImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ShareImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ShareImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "1f2e3d4c5b6a47988796a5b4c3d2e1f0");
+    /// client.share_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn share_image(
         &self,
         request: operations::ShareImageRequest,
@@ -354,10 +812,30 @@ impl crate::Client {
 
     /// 取消共享私有镜像 — Stop sharing a private image
     ///
-    /// Cancels shares of a private image, either with the listed accounts or with every
-    /// recipient. A share already `accepted` by its recipient cannot be cancelled. EOP api 5229.
+    /// Cancels shares of a private image, either with the listed accounts
+    /// (`destinationAccountID`) or with every recipient (`cancelAllSharedAccount`). A share
+    /// already `accepted` by its recipient cannot be cancelled. EOP api 5229.
+    ///
+    /// Synchronous: `returnObj` is empty; `listImageShares` shows the remaining shares.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/shared-image/delete` (operationId `unshareImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::UnshareImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::UnshareImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = UnshareImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").cancel_all_shared_account(true);
+    /// client.unshare_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn unshare_image(
         &self,
         request: operations::UnshareImageRequest,
@@ -367,10 +845,29 @@ impl crate::Client {
 
     /// 修改私有镜像属性 — Modify a private image's attributes
     ///
-    /// Changes attributes of an `active` private image. Every field left out keeps the image's
-    /// current value. EOP api 5085.
+    /// Changes the name, description, boot mode, RAM limits or XSSD support of an `active`
+    /// private image. Every field left out keeps the image's current value. EOP api 5085.
+    ///
+    /// Synchronous: `returnObj` is empty; read the new values with `getImage`.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/update` (operationId `updateImage`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::UpdateImageRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::BootMode, operations::UpdateImageRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = UpdateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").boot_mode(BootMode::Bios);
+    /// client.update_image(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_image(
         &self,
         request: operations::UpdateImageRequest,
@@ -380,11 +877,30 @@ impl crate::Client {
 
     /// 修改私有镜像标签 — Bind or unbind labels on private images
     ///
-    /// Binds labels to, or unbinds them from, up to 50 private images. `BIND` overwrites a label
-    /// with the same key and adds the others; `UNBIND` removes matching labels and ignores
-    /// missing ones. EOP api 21418 (documented in doc revision 83 only).
+    /// Binds labels to, or unbinds them from, up to 50 private images. `BIND` overwrites a
+    /// label with the same key and adds the others; `UNBIND` removes matching labels and
+    /// ignores missing ones. EOP api 21418 (documented in doc revision 83 only).
+    ///
+    /// Synchronous: `returnObj` is empty.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `POST /v4/image/update-labels` (operationId `updateImageLabels`); not idempotent, never re-sent once it may have reached the server. Build the request with [`operations::UpdateImageLabelsRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, model::Label, model::LabelOperation, operations::UpdateImageLabelsRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = UpdateImageLabelsRequest::new(vec!["4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a"], vec![Label::new("env", "prod")], LabelOperation::Bind);
+    /// client.update_image_labels(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_image_labels(
         &self,
         request: operations::UpdateImageLabelsRequest,
@@ -395,9 +911,28 @@ impl crate::Client {
     /// 校验镜像文件地址 — Validate an image file URL before importing it
     ///
     /// Checks an image file URL for `importImage`: format, endpoint, bucket and object
-    /// reachability, encryption, archiving, size and public readability. EOP api 5305.
+    /// reachability, encryption, archiving, size and public readability. Each check is one
+    /// boolean of the result; a failed check is not an error. EOP api 5305.
+    ///
+    /// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+    /// the codes of this operation are not documented (an account without permission may get
+    /// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
     ///
     /// `GET /v4/image/validate-file-source` (operationId `validateImageFileSource`); idempotent, retried on transient failures. Build the request with [`operations::ValidateImageFileSourceRequest`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ctyun_image::Error> {
+    /// use ctyun_image::{Client, operations::ValidateImageFileSourceRequest};
+    ///
+    /// let client = Client::from_env()?;
+    /// let request = ValidateImageFileSourceRequest::new("https://my-bucket.zos.ctyun.cn/web-golden.qcow2");
+    /// let output = client.validate_image_file_source(request).await?;
+    /// println!("{:?}", output.archived_object());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn validate_image_file_source(
         &self,
         request: operations::ValidateImageFileSourceRequest,

@@ -4,19 +4,39 @@
 
 /// 接受共享镜像 — Accept an image shared with this account
 ///
-/// Called by the recipient account: accepts a shared image in status `waiting` or `rejected`.
-/// EOP api 5225.
+/// Called by the recipient account: accepts an image shared with it whose share is
+/// `waiting` or `rejected`, so that the image can be used. EOP api 5225.
+///
+/// Synchronous: the share becomes `accepted` (visible with `listImages`,
+/// `imageVisibilityCode=2`).
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/shared-image/accept` (operationId `acceptSharedImage`). Send with [`Client::accept_shared_image`](crate::Client::accept_shared_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::AcceptSharedImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = AcceptSharedImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+/// client.accept_shared_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AcceptSharedImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the shared image (status `waiting` or `rejected`).
+    /// ID of the image shared with this account; its share must be `waiting` or `rejected`.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
@@ -32,7 +52,7 @@ impl AcceptSharedImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -62,25 +82,46 @@ impl crate::runtime::Operation for AcceptSharedImageRequest {
 
 /// 同域复制私有镜像 — Copy a private image within its region
 ///
-/// Copies an `active` ECS private system-disk or data-disk image within the region, encrypted
-/// with a KMS key (only in multi-AZ regions with the private-image encryption feature). No
-/// image ID is returned: find the copy with `listImages`. EOP api 19685.
+/// Copies an `active` ECS private system-disk or data-disk image within the region,
+/// encrypted with a KMS key (only in multi-AZ regions with the private-image encryption
+/// feature). EOP api 19685.
+///
+/// Async: no image ID is returned, so there is no waiter: find the copy with `listImages`
+/// (`imageVisibilityCode=0`, `imageName`) and then wait for it with
+/// `Client::wait_until_image_active`.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/copy` (operationId `copyImage`). Send with [`Client::copy_image`](crate::Client::copy_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::CopyImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = CopyImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").cmk_id("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+/// client.copy_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CopyImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the `active` private image to copy.
+    /// ID of the private image to copy; it must be `active`.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
     pub image_id: String,
-    /// Name of the copy.
+    /// Name of the copy: 2–32 characters of letters, digits and `-`, starting with a letter and not ending with `-`; unique among the account's private images.
     ///
     /// Length 2–32 characters.
     ///
@@ -89,24 +130,24 @@ pub struct CopyImageRequest {
     /// Wire name `imageName` (body); required.
     #[serde(rename = "imageName")]
     pub image_name: String,
-    /// KMS key ID to encrypt the copy with; the default key when left out.
+    /// ID of the KMS key to encrypt the copy with; the account's default key when left out.
     ///
     /// Wire name `cmkID` (body).
     #[serde(rename = "cmkID", skip_serializing_if = "Option::is_none")]
     pub cmk_id: Option<String>,
-    /// Description, 1–128 characters, no leading or trailing space.
+    /// Description of the image, 1–128 characters with no leading or trailing space.
     ///
     /// Length 1–128 characters.
     ///
     /// Wire name `description` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Labels of the copy (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Labels to bind to the copy: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     ///
     /// Wire name `labels` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::model::Label>>,
-    /// Enterprise project of the copy (`0` = default project).
+    /// Enterprise project of the copy; `0` (CTyun's default) is the default project.
     ///
     /// Default: `0`.
     ///
@@ -129,31 +170,31 @@ impl CopyImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `cmkID`: KMS key ID to encrypt the copy with; the default key when left out.
+    /// Sets `cmkID`: ID of the KMS key to encrypt the copy with; the account's default key when left out.
     pub fn cmk_id(mut self, value: impl Into<String>) -> Self {
         self.cmk_id = Some(value.into());
         self
     }
 
-    /// Sets `description`: Description, 1–128 characters, no leading or trailing space.
+    /// Sets `description`: Description of the image, 1–128 characters with no leading or trailing space.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `labels`: Labels of the copy (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Sets `labels`: Labels to bind to the copy: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     pub fn labels(mut self, value: Vec<super::model::Label>) -> Self {
         self.labels = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project of the copy (`0` = default project).
+    /// Sets `projectID`: Enterprise project of the copy; `0` (CTyun's default) is the default project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -185,29 +226,49 @@ impl crate::runtime::Operation for CopyImageRequest {
 ///
 /// Copies an `active` ECS private image (not `full_ecs_image`) to another region, one of
 /// `listSupportedDestinationRegions`. Only one copy of a source image to a destination may
-/// run at a time. No image ID is returned: find the copy in the destination region with
-/// `listImages` (`imageVisibilityCode=0`, `imageName`). EOP api 18060.
+/// run at a time. EOP api 18060.
+///
+/// Async: no image ID is returned, so there is no waiter: find the copy in the destination
+/// region with `listImages` (`imageVisibilityCode=0`, `imageName`) and then wait for it
+/// with `Client::wait_until_image_active`.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/cross-region-copy` (operationId `copyImageAcrossRegions`). Send with [`Client::copy_image_across_regions`](crate::Client::copy_image_across_regions).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::CopyImageAcrossRegionsRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = CopyImageAcrossRegionsRequest::new("bb9fdb42056f11eda1610242ac110002", "4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+/// client.copy_image_across_regions(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CopyImageAcrossRegionsRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// Destination region ID, one of `listSupportedDestinationRegions`.
+    /// ID of the region to copy the image to, one of those `listSupportedDestinationRegions` returns.
     ///
     /// Wire name `destinationRegionID` (body); required.
     #[serde(rename = "destinationRegionID")]
     pub destination_region_id: String,
-    /// ID of the `active` private image to copy.
+    /// ID of the private image to copy; it must be `active`.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
     pub image_id: String,
-    /// Name of the copy; unique among the account's private images in the destination region.
+    /// Name of the copy: 2–32 characters of letters, digits and `-`, starting with a letter and not ending with `-`; unique among the account's private images in the destination region.
     ///
     /// Length 2–32 characters.
     ///
@@ -216,21 +277,21 @@ pub struct CopyImageAcrossRegionsRequest {
     /// Wire name `imageName` (body); required.
     #[serde(rename = "imageName")]
     pub image_name: String,
-    /// Description, 1–128 characters, no leading or trailing space.
+    /// Description of the image, 1–128 characters with no leading or trailing space.
     ///
     /// Length 1–128 characters.
     ///
     /// Wire name `description` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Labels of the copy (at most 10; keys unique; key and value 1–32 characters here).
+    /// Labels to bind to the copy: at most 10, keys unique, key and value 1–32 characters here.
     ///
     /// At most 10 items.
     ///
     /// Wire name `labels` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::model::Label>>,
-    /// Enterprise project of the copy (`0` = default project).
+    /// Enterprise project of the copy; `0` (CTyun's default) is the default project.
     ///
     /// Default: `0`.
     ///
@@ -257,25 +318,25 @@ impl CopyImageAcrossRegionsRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `description`: Description, 1–128 characters, no leading or trailing space.
+    /// Sets `description`: Description of the image, 1–128 characters with no leading or trailing space.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `labels`: Labels of the copy (at most 10; keys unique; key and value 1–32 characters here).
+    /// Sets `labels`: Labels to bind to the copy: at most 10, keys unique, key and value 1–32 characters here.
     pub fn labels(mut self, value: Vec<super::model::Label>) -> Self {
         self.labels = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project of the copy (`0` = default project).
+    /// Sets `projectID`: Enterprise project of the copy; `0` (CTyun's default) is the default project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -307,19 +368,41 @@ impl crate::runtime::Operation for CopyImageAcrossRegionsRequest {
 ///
 /// Creates a private system-disk image from a cloud server (ECS). The server must be
 /// `stopped` (or `running` in regions supporting live capture); its system disk must be
-/// `in-use`, unencrypted and not FCSAN/ISCSI. The new image is returned at once in status
-/// `queued`; poll `getImage` until it is `active`. EOP api 4765.
+/// `in-use`, unencrypted and not FCSAN/ISCSI. The new image is returned at once
+/// (`returnObj.images[0]`, status `queued`). EOP api 4765.
+///
+/// Async: the image is built in the background; it starts `queued` and ends `active` (or
+/// `error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling
+/// `getImage`).
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/create` (operationId `createImage`). Send with [`Client::create_image`](crate::Client::create_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::CreateImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = CreateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+/// let output = client.create_image(request).await?;
+/// println!("{:?}", output.image_id());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the cloud server (ECS) whose system disk is captured.
+    /// ID of the cloud server (ECS) whose system disk is captured; it must be `stopped` (or `running` in regions supporting live capture).
     ///
     /// Wire name `instanceID` (body); required.
     #[serde(rename = "instanceID")]
@@ -333,14 +416,14 @@ pub struct CreateImageRequest {
     /// Wire name `imageName` (body); required.
     #[serde(rename = "imageName")]
     pub image_name: String,
-    /// Description, 1–128 characters, no leading or trailing space.
+    /// Description of the image, 1–128 characters with no leading or trailing space.
     ///
     /// Length 1–128 characters.
     ///
     /// Wire name `description` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Enable the image integrity check (only in regions with the feature).
+    /// Whether to enable the image integrity check on the new image (default false); only in regions with the feature.
     ///
     /// Default: `false`.
     ///
@@ -350,26 +433,26 @@ pub struct CreateImageRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_image_integrity_check: Option<bool>,
-    /// Labels to bind (normally ≤ 50, quota dependent; keys unique).
+    /// Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     ///
     /// Wire name `labels` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::model::Label>>,
-    /// RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. Maximum must be ≥ minimum.
+    /// Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. `maximumRAM` must be ≥ `minimumRAM`; only for system-disk images, in regions supporting it.
     ///
     /// Default: `0`.
     ///
     /// Wire name `maximumRAM` (body).
     #[serde(rename = "maximumRAM", skip_serializing_if = "Option::is_none")]
     pub maximum_ram: Option<super::model::RamLimit>,
-    /// RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. Maximum must be ≥ minimum.
+    /// Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. `maximumRAM` must be ≥ `minimumRAM`; only for system-disk images, in regions supporting it.
     ///
     /// Default: `0`.
     ///
     /// Wire name `minimumRAM` (body).
     #[serde(rename = "minimumRAM", skip_serializing_if = "Option::is_none")]
     pub minimum_ram: Option<super::model::RamLimit>,
-    /// Enterprise project ID (`0` = default project).
+    /// Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     ///
     /// Default: `0`.
     ///
@@ -394,43 +477,43 @@ impl CreateImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `description`: Description, 1–128 characters, no leading or trailing space.
+    /// Sets `description`: Description of the image, 1–128 characters with no leading or trailing space.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `enableImageIntegrityCheck`: Enable the image integrity check (only in regions with the feature).
+    /// Sets `enableImageIntegrityCheck`: Whether to enable the image integrity check on the new image (default false); only in regions with the feature.
     pub fn enable_image_integrity_check(mut self, value: bool) -> Self {
         self.enable_image_integrity_check = Some(value);
         self
     }
 
-    /// Sets `labels`: Labels to bind (normally ≤ 50, quota dependent; keys unique).
+    /// Sets `labels`: Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     pub fn labels(mut self, value: Vec<super::model::Label>) -> Self {
         self.labels = Some(value);
         self
     }
 
-    /// Sets `maximumRAM`: RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
+    /// Sets `maximumRAM`: Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
     pub fn maximum_ram(mut self, value: super::model::RamLimit) -> Self {
         self.maximum_ram = Some(value);
         self
     }
 
-    /// Sets `minimumRAM`: RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
+    /// Sets `minimumRAM`: Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
     pub fn minimum_ram(mut self, value: super::model::RamLimit) -> Self {
         self.minimum_ram = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project ID (`0` = default project).
+    /// Sets `projectID`: Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -462,19 +545,41 @@ impl crate::runtime::Operation for CreateImageRequest {
 ///
 /// Creates a private data-disk image from a data disk attached to a cloud server (ECS). The
 /// region must support data-disk images; the server must be `stopped` (or `running` where
-/// live capture is supported). The new image is returned at once (expected `imageType`
-/// `data_disk_image`); poll `getImage` until it is `active`. EOP api 5230.
+/// live capture is supported). The new image is returned at once (`returnObj.images[0]`,
+/// expected `imageType` `data_disk_image`). EOP api 5230.
+///
+/// Async: the image is built in the background; it starts `queued` and ends `active` (or
+/// `error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling
+/// `getImage`).
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/create-from-data-disk` (operationId `createImageFromDataDisk`). Send with [`Client::create_image_from_data_disk`](crate::Client::create_image_from_data_disk).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::CreateImageFromDataDiskRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = CreateImageFromDataDiskRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+/// let output = client.create_image_from_data_disk(request).await?;
+/// println!("{:?}", output.image_id());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageFromDataDiskRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the cloud server (ECS) the data disk is attached to.
+    /// ID of the cloud server (ECS) the data disk is attached to; it must be `stopped` (or `running` in regions supporting live capture).
     ///
     /// Wire name `instanceID` (body); required.
     #[serde(rename = "instanceID")]
@@ -493,14 +598,14 @@ pub struct CreateImageFromDataDiskRequest {
     /// Wire name `imageName` (body); required.
     #[serde(rename = "imageName")]
     pub image_name: String,
-    /// Description, 1–128 characters, no leading or trailing space.
+    /// Description of the image, 1–128 characters with no leading or trailing space.
     ///
     /// Length 1–128 characters.
     ///
     /// Wire name `description` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Enable the image integrity check (only in regions with the feature).
+    /// Whether to enable the image integrity check on the new image (default false); only in regions with the feature.
     ///
     /// Default: `false`.
     ///
@@ -510,12 +615,12 @@ pub struct CreateImageFromDataDiskRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_image_integrity_check: Option<bool>,
-    /// Labels to bind (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     ///
     /// Wire name `labels` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::model::Label>>,
-    /// Enterprise project ID (`0` = default project).
+    /// Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     ///
     /// Default: `0`.
     ///
@@ -543,31 +648,31 @@ impl CreateImageFromDataDiskRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `description`: Description, 1–128 characters, no leading or trailing space.
+    /// Sets `description`: Description of the image, 1–128 characters with no leading or trailing space.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `enableImageIntegrityCheck`: Enable the image integrity check (only in regions with the feature).
+    /// Sets `enableImageIntegrityCheck`: Whether to enable the image integrity check on the new image (default false); only in regions with the feature.
     pub fn enable_image_integrity_check(mut self, value: bool) -> Self {
         self.enable_image_integrity_check = Some(value);
         self
     }
 
-    /// Sets `labels`: Labels to bind (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Sets `labels`: Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     pub fn labels(mut self, value: Vec<super::model::Label>) -> Self {
         self.labels = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project ID (`0` = default project).
+    /// Sets `projectID`: Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -600,19 +705,42 @@ impl crate::runtime::Operation for CreateImageFromDataDiskRequest {
 /// Creates a whole-machine (整机) image of a cloud server (ECS) and all its disks. The server
 /// must be `running` or `stopped`, have at least one data disk and not be created from an
 /// ISO; every attached disk must be `in-use`, ≤ 2048 GiB, unencrypted, not shared, not XSSD
-/// and not FCSAN/ISCSI. The new image is returned at once (expected `imageType`
-/// `full_ecs_image`); poll `getImage` until it is `active`. EOP api 18058.
+/// and not FCSAN/ISCSI. In regions that are not multi-AZ a backup repository
+/// (`repositoryID`) is required. The new image is returned at once (`returnObj.images[0]`,
+/// expected `imageType` `full_ecs_image`). EOP api 18058.
+///
+/// Async: the image is built in the background; it starts `queued` and ends `active` (or
+/// `error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling
+/// `getImage`).
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/create-from-ecs` (operationId `createImageFromEcs`). Send with [`Client::create_image_from_ecs`](crate::Client::create_image_from_ecs).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::CreateImageFromEcsRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = CreateImageFromEcsRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+/// let output = client.create_image_from_ecs(request).await?;
+/// println!("{:?}", output.image_id());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageFromEcsRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the cloud server (ECS) to capture with all its disks.
+    /// ID of the cloud server (ECS) to capture with all its disks; `running` or `stopped`, with at least one data disk, not created from an ISO.
     ///
     /// Wire name `instanceID` (body); required.
     #[serde(rename = "instanceID")]
@@ -626,19 +754,19 @@ pub struct CreateImageFromEcsRequest {
     /// Wire name `imageName` (body); required.
     #[serde(rename = "imageName")]
     pub image_name: String,
-    /// Description, 1–128 characters, no leading or trailing space.
+    /// Description of the image, 1–128 characters with no leading or trailing space.
     ///
     /// Length 1–128 characters.
     ///
     /// Wire name `description` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Labels to bind (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     ///
     /// Wire name `labels` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::model::Label>>,
-    /// Enterprise project ID (`0` = default project).
+    /// Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     ///
     /// Default: `0`.
     ///
@@ -666,25 +794,25 @@ impl CreateImageFromEcsRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `description`: Description, 1–128 characters, no leading or trailing space.
+    /// Sets `description`: Description of the image, 1–128 characters with no leading or trailing space.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `labels`: Labels to bind (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Sets `labels`: Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     pub fn labels(mut self, value: Vec<super::model::Label>) -> Self {
         self.labels = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project ID (`0` = default project).
+    /// Sets `projectID`: Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -722,19 +850,41 @@ impl crate::runtime::Operation for CreateImageFromEcsRequest {
 ///
 /// Creates a private system-disk image from a cloud-server (ECS) snapshot. Only in multi-AZ
 /// regions with the snapshot-to-image feature; the snapshot and its system-disk snapshot
-/// must be `available` and unencrypted. The new image is returned at once; poll `getImage`
-/// until it is `active`. EOP api 18057.
+/// must be `available` and unencrypted. The new image is returned at once
+/// (`returnObj.images[0]`). EOP api 18057.
+///
+/// Async: the image is built in the background; it starts `queued` and ends `active` (or
+/// `error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling
+/// `getImage`).
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/create-from-ecs-snapshot` (operationId `createImageFromEcsSnapshot`). Send with [`Client::create_image_from_ecs_snapshot`](crate::Client::create_image_from_ecs_snapshot).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::CreateImageFromEcsSnapshotRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = CreateImageFromEcsSnapshotRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+/// let output = client.create_image_from_ecs_snapshot(request).await?;
+/// println!("{:?}", output.image_id());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageFromEcsSnapshotRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the ECS snapshot (status `available`).
+    /// ID of the cloud-server (ECS) snapshot to capture; it and its system-disk snapshot must be `available` and unencrypted.
     ///
     /// Wire name `snapshotID` (body); required.
     #[serde(rename = "snapshotID")]
@@ -748,14 +898,14 @@ pub struct CreateImageFromEcsSnapshotRequest {
     /// Wire name `imageName` (body); required.
     #[serde(rename = "imageName")]
     pub image_name: String,
-    /// Description, 1–128 characters, no leading or trailing space.
+    /// Description of the image, 1–128 characters with no leading or trailing space.
     ///
     /// Length 1–128 characters.
     ///
     /// Wire name `description` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Enable the image integrity check (only in regions with the feature).
+    /// Whether to enable the image integrity check on the new image (default false); only in regions with the feature.
     ///
     /// Default: `false`.
     ///
@@ -765,26 +915,26 @@ pub struct CreateImageFromEcsSnapshotRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_image_integrity_check: Option<bool>,
-    /// Labels to bind (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     ///
     /// Wire name `labels` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::model::Label>>,
-    /// RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. Maximum must be ≥ minimum.
+    /// Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. `maximumRAM` must be ≥ `minimumRAM`; only for system-disk images, in regions supporting it.
     ///
     /// Default: `0`.
     ///
     /// Wire name `maximumRAM` (body).
     #[serde(rename = "maximumRAM", skip_serializing_if = "Option::is_none")]
     pub maximum_ram: Option<super::model::RamLimit>,
-    /// RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. Maximum must be ≥ minimum.
+    /// Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. `maximumRAM` must be ≥ `minimumRAM`; only for system-disk images, in regions supporting it.
     ///
     /// Default: `0`.
     ///
     /// Wire name `minimumRAM` (body).
     #[serde(rename = "minimumRAM", skip_serializing_if = "Option::is_none")]
     pub minimum_ram: Option<super::model::RamLimit>,
-    /// Enterprise project ID (`0` = default project).
+    /// Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     ///
     /// Default: `0`.
     ///
@@ -809,43 +959,43 @@ impl CreateImageFromEcsSnapshotRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `description`: Description, 1–128 characters, no leading or trailing space.
+    /// Sets `description`: Description of the image, 1–128 characters with no leading or trailing space.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `enableImageIntegrityCheck`: Enable the image integrity check (only in regions with the feature).
+    /// Sets `enableImageIntegrityCheck`: Whether to enable the image integrity check on the new image (default false); only in regions with the feature.
     pub fn enable_image_integrity_check(mut self, value: bool) -> Self {
         self.enable_image_integrity_check = Some(value);
         self
     }
 
-    /// Sets `labels`: Labels to bind (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Sets `labels`: Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     pub fn labels(mut self, value: Vec<super::model::Label>) -> Self {
         self.labels = Some(value);
         self
     }
 
-    /// Sets `maximumRAM`: RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
+    /// Sets `maximumRAM`: Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
     pub fn maximum_ram(mut self, value: super::model::RamLimit) -> Self {
         self.maximum_ram = Some(value);
         self
     }
 
-    /// Sets `minimumRAM`: RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
+    /// Sets `minimumRAM`: Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
     pub fn minimum_ram(mut self, value: super::model::RamLimit) -> Self {
         self.minimum_ram = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project ID (`0` = default project).
+    /// Sets `projectID`: Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -876,25 +1026,45 @@ impl crate::runtime::Operation for CreateImageFromEcsSnapshotRequest {
 /// 同域复制共享镜像 — Copy a shared image into a private image of this account
 ///
 /// Copies an image shared with this account into a private image of its own, in the same
-/// region (the doc says: multi-AZ regions with the image-encryption feature). No image ID is
-/// returned: find the copy with `listImages`. EOP api 21002 (documented in doc revision 83
-/// only).
+/// region (the doc says: multi-AZ regions with the image-encryption feature). EOP api 21002
+/// (documented in doc revision 83 only).
+///
+/// Async: no image ID is returned, so there is no waiter: find the copy with `listImages`
+/// (`imageVisibilityCode=0`, `imageName`) and then wait for it with
+/// `Client::wait_until_image_active`.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/create-from-shared` (operationId `createImageFromSharedImage`). Send with [`Client::create_image_from_shared_image`](crate::Client::create_image_from_shared_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::CreateImageFromSharedImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = CreateImageFromSharedImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "web-golden").description("Golden image of the web tier");
+/// client.create_image_from_shared_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageFromSharedImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the shared (source) image.
+    /// ID of the image shared with this account that is copied.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
     pub image_id: String,
-    /// Name of the new private image.
+    /// Name of the new private image: 2–32 characters of letters, digits and `-`, starting with a letter and not ending with `-`; unique among the account's private images.
     ///
     /// Length 2–32 characters.
     ///
@@ -903,21 +1073,21 @@ pub struct CreateImageFromSharedImageRequest {
     /// Wire name `imageName` (body); required.
     #[serde(rename = "imageName")]
     pub image_name: String,
-    /// Description, 1–128 characters, no leading or trailing space.
+    /// Description of the image, 1–128 characters with no leading or trailing space.
     ///
     /// Length 1–128 characters.
     ///
     /// Wire name `description` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Labels of the new image (at most 10; keys unique; key and value 1–128 characters).
+    /// Labels to bind to the new image: at most 10, keys unique, key and value 1–128 characters.
     ///
     /// At most 10 items.
     ///
     /// Wire name `labels` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::model::Label>>,
-    /// Enterprise project ID (`0` = default project).
+    /// Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     ///
     /// Default: `0`.
     ///
@@ -939,25 +1109,25 @@ impl CreateImageFromSharedImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `description`: Description, 1–128 characters, no leading or trailing space.
+    /// Sets `description`: Description of the image, 1–128 characters with no leading or trailing space.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `labels`: Labels of the new image (at most 10; keys unique; key and value 1–128 characters).
+    /// Sets `labels`: Labels to bind to the new image: at most 10, keys unique, key and value 1–128 characters.
     pub fn labels(mut self, value: Vec<super::model::Label>) -> Self {
         self.labels = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project ID (`0` = default project).
+    /// Sets `projectID`: Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -987,26 +1157,44 @@ impl crate::runtime::Operation for CreateImageFromSharedImageRequest {
 
 /// 停用(弃用)私有镜像 — Deprecate (deactivate) a private image
 ///
-/// Deprecates a private image: `active` → `deactivating` → `deactivated`. The image must be
-/// `active`, shared with nobody, not `iso_image` (in regions that are not multi-AZ, not
-/// `full_ecs_image` either). POST with the parameters in the query string and no body. Wait
-/// with the `imageDeactivated` waiter. EOP api 5585.
+/// Deprecates (停用) a private image so that it can no longer be used to create servers. The
+/// image must be `active`, shared with nobody, not `iso_image` (in regions that are not
+/// multi-AZ, not `full_ecs_image` either). POST with the parameters in the query string and
+/// no body. EOP api 5585.
 ///
-/// Unverified: whether the server also accepts these parameters in a JSON body; the official
-/// SDK and the doc send them in the query only, and so does this client.
+/// Async: `active` → `deactivating` → `deactivated`; wait with
+/// `Client::wait_until_image_deactivated` (the `imageDeactivated` waiter). Undo with
+/// `reactivateImage`.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
 ///
 /// `POST /v4/image/deactivate` (operationId `deactivateImage`). Send with [`Client::deactivate_image`](crate::Client::deactivate_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::DeactivateImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = DeactivateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+/// client.deactivate_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeactivateImageRequest {
-    /// ID of the private image to deprecate.
+    /// ID of the private image to deprecate: `active`, shared with nobody, not an `iso_image`.
     ///
     /// Wire name `imageID` (query); required.
     #[serde(skip)]
     pub image_id: String,
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
@@ -1022,7 +1210,7 @@ impl DeactivateImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -1056,19 +1244,39 @@ impl crate::runtime::Operation for DeactivateImageRequest {
 /// 删除私有镜像 — Delete a private image
 ///
 /// Deletes a private image in status `active`, `deactivated`, `deactivating`, `deleting`,
-/// `error` or `reactivating` with no `accepted` share. The image goes to `deleting` and then
-/// disappears; wait with the `imageDeleted` waiter. EOP api 4766.
+/// `error` or `reactivating` with no `accepted` share. EOP api 4766.
+///
+/// Async: the image goes to `deleting` and then disappears (`getImage` answers
+/// `Image.ImageCheck.NotFound`); wait with `Client::wait_until_image_deleted` (the
+/// `imageDeleted` waiter).
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/delete` (operationId `deleteImage`). Send with [`Client::delete_image`](crate::Client::delete_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::DeleteImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = DeleteImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+/// client.delete_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the private image to delete.
+    /// ID of the private image to delete; it must have no `accepted` share.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
@@ -1084,7 +1292,7 @@ impl DeleteImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -1114,25 +1322,41 @@ impl crate::runtime::Operation for DeleteImageRequest {
 
 /// 删除创建私有镜像（镜像文件）任务 — Delete an image import task
 ///
-/// Deletes an import task (创建私有镜像（镜像文件）任务). The task must exist and its image
-/// must be in status `error`; otherwise the call succeeds but deletes nothing. POST with the
+/// Deletes an import task (创建私有镜像（镜像文件）任务). The task must exist and its image must be in
+/// status `error`; otherwise the call succeeds but deletes nothing. POST with the
 /// parameters in the query string and no body. EOP api 7489.
 ///
-/// Unverified: whether the server also accepts these parameters in a JSON body; the official
-/// SDK and the doc send them in the query only, and so does this client.
+/// Synchronous: `returnObj` is empty and there is nothing to wait for.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
 ///
 /// `POST /v4/image/delete-import-task` (operationId `deleteImportTask`). Send with [`Client::delete_import_task`](crate::Client::delete_import_task).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::DeleteImportTaskRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = DeleteImportTaskRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+/// client.delete_import_task(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteImportTaskRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
     pub region_id: Option<String>,
-    /// Import task ID (in regions that are not multi-AZ, the `taskID` field of the image's detail).
+    /// ID of the import task to delete (in regions that are not multi-AZ, the `taskID` field of the image's detail); its image must be in status `error`.
     ///
     /// Wire name `taskID` (query); required.
     #[serde(skip)]
@@ -1148,7 +1372,7 @@ impl DeleteImportTaskRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -1181,25 +1405,46 @@ impl crate::runtime::Operation for DeleteImportTaskRequest {
 
 /// 导出私有镜像 — Export a private image to object storage
 ///
-/// Exports an `active` ECS private system-disk or `data_disk_image` image to one of the
-/// account's ZOS buckets (class STANDARD). An image cannot be exported again until its
-/// current export finishes; follow it with `listImageTasks` (`action=export`). EOP api 5306.
+/// Exports an `active` ECS private system-disk or `data_disk_image` image as a file into
+/// one of the account's ZOS buckets (class STANDARD). An image cannot be exported again
+/// until its current export finishes. EOP api 5306.
+///
+/// Async: the export runs as a task (`exporting` → `exported` or `exported_failed`); follow
+/// it with `listImageTasks` (`action=export`) and cancel it with `operateImageTask`. There
+/// is no waiter.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/export` (operationId `exportImage`). Send with [`Client::export_image`](crate::Client::export_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, model::DiskFormat, operations::ExportImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ExportImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "my-bucket", "web-golden.qcow2").image_file_format(DiskFormat::Qcow2);
+/// client.export_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ExportImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the `active` private image to export.
+    /// ID of the private image to export: `active`, a system-disk or `data_disk_image` image, not already being exported.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
     pub image_id: String,
-    /// Name of the account's ZOS bucket (storage class STANDARD).
+    /// Name of the account's own ZOS object-storage bucket to export into (storage class STANDARD).
     ///
     /// Wire name `bucket` (body); required.
     pub bucket: String,
@@ -1211,7 +1456,7 @@ pub struct ExportImageRequest {
     ///
     /// Wire name `filename` (body); required.
     pub filename: String,
-    /// File format (`raw`, `qcow2`, `vhd`, `vmdk`); `vhd` and `vmdk` fall back to `raw` where unsupported.
+    /// Format of the exported file: `raw` (CTyun's default), `qcow2`, `vhd` or `vmdk`; `vhd` and `vmdk` fall back to `raw` where unsupported.
     ///
     /// Default: `raw`.
     ///
@@ -1236,13 +1481,13 @@ impl ExportImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `imageFileFormat`: File format (`raw`, `qcow2`, `vhd`, `vmdk`); `vhd` and `vmdk` fall back to `raw` where unsupported.
+    /// Sets `imageFileFormat`: Format of the exported file: `raw` (CTyun's default), `qcow2`, `vhd` or `vmdk`; `vhd` and `vmdk` fall back to `raw` where unsupported.
     pub fn image_file_format(mut self, value: super::model::DiskFormat) -> Self {
         self.image_file_format = Some(value);
         self
@@ -1272,19 +1517,38 @@ impl crate::runtime::Operation for ExportImageRequest {
 
 /// 查询镜像详细信息 — Get an image's details
 ///
-/// Returns one image (`returnObj.images` has 0 or 1 item). The waiters poll this operation.
-/// EOP api 4764.
+/// Returns one image with its status (`returnObj.images` has 0 or 1 item); the waiters poll
+/// this operation. EOP api 4764.
+///
+/// Errors: an image that does not exist or is not usable in the region is an `Error::Api`
+/// with code `Image.ImageCheck.NotFound`, because this client sends `errorFree=false`
+/// unless you set it (with `errorFree=true` it is a success with an empty `images` list).
+/// Other codes are not documented.
 ///
 /// `GET /v4/image/detail` (operationId `getImage`). Send with [`Client::get_image`](crate::Client::get_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::GetImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = GetImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+/// let output = client.get_image(request).await?;
+/// println!("{:?}", output.image_id());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
     pub region_id: Option<String>,
-    /// Image ID.
+    /// ID of the image to read (a UUID).
     ///
     /// Wire name `imageID` (query); required.
     #[serde(skip)]
@@ -1312,7 +1576,7 @@ impl GetImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -1354,14 +1618,37 @@ impl crate::runtime::Operation for GetImageRequest {
 ///
 /// Creates a private image from an image file (QCOW2, RAW, VHD, VMDK or ISO) in CTyun ZOS
 /// object storage; check the URL first with `validateImageFileSource`. The new image is
-/// returned at once in status `queued` (`imageSource` `image_file`); poll `getImage` until it
-/// is `active`, follow progress with `listImageTasks`. EOP api 4767.
+/// returned at once (`returnObj.images[0]`, status `queued`, `imageSource` `image_file`).
+/// EOP api 4767.
+///
+/// Async: the image is built in the background; it starts `queued` and ends `active` (or
+/// `error`). Wait with `Client::wait_until_image_active` (the `imageActive` waiter, polling
+/// `getImage`). Follow the progress with `listImageTasks` (`action=import`) or the image's
+/// `taskProgress`; a failed import can be cleaned up with `deleteImportTask`.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/import` (operationId `importImage`). Send with [`Client::import_image`](crate::Client::import_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, model::ImageProperties, operations::ImportImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ImportImageRequest::new("https://my-bucket.zos.ctyun.cn/web-golden.qcow2", ImageProperties::new("web-golden", "CTyunOS")).enable_image_integrity_check(true);
+/// let output = client.import_image(request).await?;
+/// println!("{:?}", output.image_id());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImportImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
@@ -1384,7 +1671,7 @@ pub struct ImportImageRequest {
     /// Wire name `imageProperties` (body); required.
     #[serde(rename = "imageProperties")]
     pub image_properties: super::model::ImageProperties,
-    /// Enable the image integrity check (only in regions with the feature).
+    /// Whether to enable the image integrity check on the new image (default false); only in regions with the feature.
     ///
     /// Default: `false`.
     ///
@@ -1394,12 +1681,12 @@ pub struct ImportImageRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_image_integrity_check: Option<bool>,
-    /// Labels to bind (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters). In regions that are not multi-AZ, only where the region supports labels on import.
+    /// Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters. In regions that are not multi-AZ, only where the region supports labels on import.
     ///
     /// Wire name `labels` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::model::Label>>,
-    /// Enterprise project ID (`0` = default project).
+    /// Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     ///
     /// Default: `0`.
     ///
@@ -1424,25 +1711,25 @@ impl ImportImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `enableImageIntegrityCheck`: Enable the image integrity check (only in regions with the feature).
+    /// Sets `enableImageIntegrityCheck`: Whether to enable the image integrity check on the new image (default false); only in regions with the feature.
     pub fn enable_image_integrity_check(mut self, value: bool) -> Self {
         self.enable_image_integrity_check = Some(value);
         self
     }
 
-    /// Sets `labels`: Labels to bind (normally ≤ 50, quota dependent; keys unique; key and value 1–128 characters).
+    /// Sets `labels`: Labels to bind to the new image: normally at most 50 (quota dependent), keys unique, key and value 1–128 characters.
     pub fn labels(mut self, value: Vec<super::model::Label>) -> Self {
         self.labels = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project ID (`0` = default project).
+    /// Sets `projectID`: Enterprise project the image belongs to; `0` (CTyun's default) is the default project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -1475,24 +1762,42 @@ impl crate::runtime::Operation for ImportImageRequest {
 /// Lists who a private image is shared with: one `Image` record per share, with
 /// `destinationAccountID`, `destinationUser`, `sourceAccountID`, `sourceUser` and the share
 /// status in `imageStatus` (`waiting`, `accepted`, `rejected`). Paged by `pageNo` /
-/// `pageSize`, which the doc types as strings; they are integers here (the query string is
-/// text either way, so the bytes sent are the same). EOP api 6764.
+/// `pageSize` (1–50, default 10), which the doc types as strings; they are integers here
+/// (the query string is text either way, so the bytes sent are the same). EOP api 6764.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `GET /v4/image/show-shared-list` (operationId `listImageShares`). Send with [`Client::list_image_shares`](crate::Client::list_image_shares).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::ListImageSharesRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ListImageSharesRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").page_no(1);
+/// let output = client.list_image_shares(request).await?;
+/// println!("{:?}", output.images());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImageSharesRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
     pub region_id: Option<String>,
-    /// ID of the private image.
+    /// ID of the private image whose records are listed.
     ///
     /// Wire name `imageID` (query); required.
     #[serde(skip)]
     pub image_id: String,
-    /// Page number, from 1. Default 1.
+    /// Number of the page to return, counted from 1; CTyun's default is 1.
     ///
     /// Minimum 1.
     ///
@@ -1501,7 +1806,7 @@ pub struct ListImageSharesRequest {
     /// Wire name `pageNo` (query).
     #[serde(skip)]
     pub page_no: Option<i32>,
-    /// Page size, 1–50. Default 10.
+    /// Number of records per page, 1–50; CTyun's default is 10.
     ///
     /// Range 1–50.
     ///
@@ -1523,19 +1828,19 @@ impl ListImageSharesRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `pageNo`: Page number, from 1.
+    /// Sets `pageNo`: Number of the page to return, counted from 1; CTyun's default is 1.
     pub fn page_no(mut self, value: i32) -> Self {
         self.page_no = Some(value);
         self
     }
 
-    /// Sets `pageSize`: Page size, 1–50.
+    /// Sets `pageSize`: Number of records per page, 1–50; CTyun's default is 10.
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -1605,35 +1910,54 @@ impl crate::runtime::Operation for ListImageSharesRequest {
 
 /// 查询私有镜像任务列表 — List the import and export tasks of a private image
 ///
-/// Lists the import/export tasks of a private image, with progress. A read, although it is a
-/// POST with a JSON body (safe to retry). Paged by `pageNo` / `pageSize` in the body. EOP api
-/// 22124 (documented in doc revision 83 only).
+/// Lists the import/export tasks of a private image, with status and progress. A read,
+/// although it is a POST with a JSON body (safe to retry). Paged by `pageNo` / `pageSize`
+/// (1–50, default 10) in the body; `Client::paginate` walks every page. EOP api 22124
+/// (documented in doc revision 83 only).
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/list-tasks` (operationId `listImageTasks`). Send with [`Client::list_image_tasks`](crate::Client::list_image_tasks).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, model::TaskAction, operations::ListImageTasksRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ListImageTasksRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").action(TaskAction::Export);
+/// let output = client.list_image_tasks(request).await?;
+/// println!("{:?}", output.results());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImageTasksRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the private image.
+    /// ID of the private image whose records are listed.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
     pub image_id: String,
-    /// Only tasks of this kind (`export`, `import`).
+    /// Only tasks of this kind, `export` or `import`; both when left out.
     ///
     /// Wire name `action` (body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<super::model::TaskAction>,
-    /// Only tasks in this status.
+    /// Only tasks in this status (e.g. `exporting`); every status when left out.
     ///
     /// Wire name `taskStatus` (body).
     #[serde(rename = "taskStatus", skip_serializing_if = "Option::is_none")]
     pub task_status: Option<super::model::TaskStatus>,
-    /// Page number, from 1. Default 1.
+    /// Number of the page to return, counted from 1; CTyun's default is 1.
     ///
     /// Minimum 1.
     ///
@@ -1642,7 +1966,7 @@ pub struct ListImageTasksRequest {
     /// Wire name `pageNo` (body).
     #[serde(rename = "pageNo", skip_serializing_if = "Option::is_none")]
     pub page_no: Option<i32>,
-    /// Page size, 1–50. Default 10.
+    /// Number of records per page, 1–50; CTyun's default is 10.
     ///
     /// Range 1–50.
     ///
@@ -1666,31 +1990,31 @@ impl ListImageTasksRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `action`: Only tasks of this kind (`export`, `import`).
+    /// Sets `action`: Only tasks of this kind, `export` or `import`; both when left out.
     pub fn action(mut self, value: super::model::TaskAction) -> Self {
         self.action = Some(value);
         self
     }
 
-    /// Sets `taskStatus`: Only tasks in this status.
+    /// Sets `taskStatus`: Only tasks in this status (e.g. `exporting`); every status when left out.
     pub fn task_status(mut self, value: super::model::TaskStatus) -> Self {
         self.task_status = Some(value);
         self
     }
 
-    /// Sets `pageNo`: Page number, from 1.
+    /// Sets `pageNo`: Number of the page to return, counted from 1; CTyun's default is 1.
     pub fn page_no(mut self, value: i32) -> Self {
         self.page_no = Some(value);
         self
     }
 
-    /// Sets `pageSize`: Page size, 1–50.
+    /// Sets `pageSize`: Number of records per page, 1–50; CTyun's default is 10.
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -1757,18 +2081,37 @@ impl crate::runtime::Operation for ListImageTasksRequest {
 ///
 /// Lists the images usable in a region: public images by default, or private, shared,
 /// security-product, curated, application or marketplace images by `imageVisibilityCode`.
-/// Paged by `pageNo` / `pageSize`. EOP api 4763.
+/// The other filters apply only with the codes they name. Paged by `pageNo` / `pageSize`
+/// (1–200, default 10); `Client::paginate` walks every page. EOP api 4763.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `GET /v4/image/list` (operationId `listImages`). Send with [`Client::list_images`](crate::Client::list_images).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::ListImagesRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ListImagesRequest::new().az_name("cn-huadong1-jsnj1A-public-ctcloud");
+/// let output = client.list_images(request).await?;
+/// println!("{:?}", output.images());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImagesRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
     pub region_id: Option<String>,
-    /// Availability zone; only for bare-metal images in multi-AZ regions.
+    /// Availability zone to list bare-metal images of (e.g. `cn-huadong1-jsnj1A-public-ctcloud`); only for bare-metal images in multi-AZ regions.
     ///
     /// Wire name `azName` (query).
     #[serde(skip)]
@@ -1778,12 +2121,12 @@ pub struct ListImagesRequest {
     /// Wire name `cwaiType` (query).
     #[serde(skip)]
     pub cwai_type: Option<String>,
-    /// ECS flavor (e.g. `s7.small.1`) to filter compatible images.
+    /// ECS flavor name (e.g. `s7.small.1`, `lite1.fix.small.1`); only images compatible with that flavor are listed.
     ///
     /// Wire name `flavorName` (query).
     #[serde(skip)]
     pub flavor_name: Option<String>,
-    /// Image name filter; only with `imageVisibilityCode=0`.
+    /// Image name to filter private images by; only with `imageVisibilityCode=0`.
     ///
     /// Wire name `imageName` (query).
     #[serde(skip)]
@@ -1803,24 +2146,24 @@ pub struct ListImagesRequest {
     /// Wire name `imageSubcategory` (query).
     #[serde(skip)]
     pub image_subcategory: Option<String>,
-    /// Image type filter (`data_disk_image`, `others`); only with `imageVisibilityCode=0`.
+    /// Image type to filter private images by: `data_disk_image` or `others` (every other type); only with `imageVisibilityCode=0`.
     ///
     /// Wire name `imageType` (query).
     #[serde(skip)]
     pub image_type: Option<ImageTypeFilter>,
-    /// Which images to list. Default 1 (public).
+    /// Which class of images to list: `0` private, `1` public (CTyun's default), `2` shared with this account, `3` security product, `4` curated, `5` application, `6` marketplace (the meanings of 3, 4 and 6 come from older SDK comments and a third-party note).
     ///
     /// **Unverified:** the doc lists `6` without a meaning (marketplace per a third-party note only); `3` and `4` are named only in the older SDK's comments, and the older provider maps `4` to application images.
     ///
     /// Wire name `imageVisibilityCode` (query).
     #[serde(skip)]
     pub image_visibility_code: Option<super::model::ImageVisibilityCode>,
-    /// OS type filter; ignored with `imageVisibilityCode=2`.
+    /// Operating-system family to filter by: `1` Linux, `2` Windows; ignored with `imageVisibilityCode=2`.
     ///
     /// Wire name `osTypeCode` (query).
     #[serde(skip)]
     pub os_type_code: Option<OsTypeCode>,
-    /// Page number, from 1. Default 1.
+    /// Number of the page to return, counted from 1; CTyun's default is 1.
     ///
     /// Minimum 1.
     ///
@@ -1829,7 +2172,7 @@ pub struct ListImagesRequest {
     /// Wire name `pageNo` (query).
     #[serde(skip)]
     pub page_no: Option<i32>,
-    /// Page size, 1–200 (older doc revisions say 50). Default 10.
+    /// Number of images per page, 1–200 (older doc revisions say at most 50); CTyun's default is 10.
     ///
     /// Range 1–200.
     ///
@@ -1838,12 +2181,12 @@ pub struct ListImagesRequest {
     /// Wire name `pageSize` (query).
     #[serde(skip)]
     pub page_size: Option<i32>,
-    /// Enterprise project ID; only with `imageVisibilityCode=0`.
+    /// Enterprise project ID to filter private images by (`0` = default project); only with `imageVisibilityCode=0`.
     ///
     /// Wire name `projectID` (query).
     #[serde(skip)]
     pub project_id: Option<String>,
-    /// Free-text search.
+    /// Free-text search term to filter the images by; which fields it matches is not documented.
     ///
     /// Wire name `queryContent` (query).
     #[serde(skip)]
@@ -1872,13 +2215,13 @@ impl ListImagesRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `azName`: Availability zone; only for bare-metal images in multi-AZ regions.
+    /// Sets `azName`: Availability zone to list bare-metal images of (e.g. `cn-huadong1-jsnj1A-public-ctcloud`); only for bare-metal images in multi-AZ regions.
     pub fn az_name(mut self, value: impl Into<String>) -> Self {
         self.az_name = Some(value.into());
         self
@@ -1890,13 +2233,13 @@ impl ListImagesRequest {
         self
     }
 
-    /// Sets `flavorName`: ECS flavor (e.g. `s7.small.1`) to filter compatible images.
+    /// Sets `flavorName`: ECS flavor name (e.g. `s7.small.1`, `lite1.fix.small.1`); only images compatible with that flavor are listed.
     pub fn flavor_name(mut self, value: impl Into<String>) -> Self {
         self.flavor_name = Some(value.into());
         self
     }
 
-    /// Sets `imageName`: Image name filter; only with `imageVisibilityCode=0`.
+    /// Sets `imageName`: Image name to filter private images by; only with `imageVisibilityCode=0`.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
@@ -1920,13 +2263,13 @@ impl ListImagesRequest {
         self
     }
 
-    /// Sets `imageType`: Image type filter (`data_disk_image`, `others`); only with `imageVisibilityCode=0`.
+    /// Sets `imageType`: Image type to filter private images by: `data_disk_image` or `others` (every other type); only with `imageVisibilityCode=0`.
     pub fn image_type(mut self, value: ImageTypeFilter) -> Self {
         self.image_type = Some(value);
         self
     }
 
-    /// Sets `imageVisibilityCode`: Which images to list.
+    /// Sets `imageVisibilityCode`: Which class of images to list: `0` private, `1` public (CTyun's default), `2` shared with this account, `3` security product, `4` curated, `5` application, `6` marketplace (the meanings of 3, 4 and 6 come from older SDK comments and a third-party note).
     pub fn image_visibility_code(
         mut self,
         value: super::model::ImageVisibilityCode,
@@ -1935,31 +2278,31 @@ impl ListImagesRequest {
         self
     }
 
-    /// Sets `osTypeCode`: OS type filter; ignored with `imageVisibilityCode=2`.
+    /// Sets `osTypeCode`: Operating-system family to filter by: `1` Linux, `2` Windows; ignored with `imageVisibilityCode=2`.
     pub fn os_type_code(mut self, value: OsTypeCode) -> Self {
         self.os_type_code = Some(value);
         self
     }
 
-    /// Sets `pageNo`: Page number, from 1.
+    /// Sets `pageNo`: Number of the page to return, counted from 1; CTyun's default is 1.
     pub fn page_no(mut self, value: i32) -> Self {
         self.page_no = Some(value);
         self
     }
 
-    /// Sets `pageSize`: Page size, 1–200 (older doc revisions say 50).
+    /// Sets `pageSize`: Number of images per page, 1–200 (older doc revisions say at most 50); CTyun's default is 10.
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
     }
 
-    /// Sets `projectID`: Enterprise project ID; only with `imageVisibilityCode=0`.
+    /// Sets `projectID`: Enterprise project ID to filter private images by (`0` = default project); only with `imageVisibilityCode=0`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `queryContent`: Free-text search.
+    /// Sets `queryContent`: Free-text search term to filter the images by; which fields it matches is not documented.
     pub fn query_content(mut self, value: impl Into<String>) -> Self {
         self.query_content = Some(value.into());
         self
@@ -2046,19 +2389,37 @@ impl crate::runtime::Operation for ListImagesRequest {
 
 /// 查询创建私有镜像（镜像文件）任务列表 — List image import tasks
 ///
-/// Lists the import tasks (创建私有镜像（镜像文件）任务) of the region. Paged by `pageNo` /
-/// `pageSize`. The item shape is not documented; see `ImportTask`. EOP api 7488.
+/// Lists the import tasks (创建私有镜像（镜像文件）任务) of the region. Paged by `pageNo` / `pageSize`
+/// (1–50, default 10). The item shape is not documented; see `ImportTask`. EOP api 7488.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `GET /v4/image/list-import-tasks` (operationId `listImportTasks`). Send with [`Client::list_import_tasks`](crate::Client::list_import_tasks).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::ListImportTasksRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ListImportTasksRequest::new().page_no(1);
+/// let output = client.list_import_tasks(request).await?;
+/// println!("{:?}", output.image_import_tasks());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImportTasksRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
     pub region_id: Option<String>,
-    /// Page number, from 1. Default 1.
+    /// Number of the page to return, counted from 1; CTyun's default is 1.
     ///
     /// Minimum 1.
     ///
@@ -2067,7 +2428,7 @@ pub struct ListImportTasksRequest {
     /// Wire name `pageNo` (query).
     #[serde(skip)]
     pub page_no: Option<i32>,
-    /// Page size, 1–50. Default 10.
+    /// Number of records per page, 1–50; CTyun's default is 10.
     ///
     /// Range 1–50.
     ///
@@ -2088,19 +2449,19 @@ impl ListImportTasksRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `pageNo`: Page number, from 1.
+    /// Sets `pageNo`: Number of the page to return, counted from 1; CTyun's default is 1.
     pub fn page_no(mut self, value: i32) -> Self {
         self.page_no = Some(value);
         self
     }
 
-    /// Sets `pageSize`: Page size, 1–50.
+    /// Sets `pageSize`: Number of records per page, 1–50; CTyun's default is 10.
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
@@ -2175,14 +2536,33 @@ impl crate::runtime::Operation for ListImportTasksRequest {
 
 /// 查询私有镜像支持复制到的目标资源池 — List the regions a private image can be copied to
 ///
-/// Lists the destination regions of `copyImageAcrossRegions` from a source region (a multi-AZ
-/// region with the cross-region copy feature). EOP api 18059.
+/// Lists the regions a private image of this region can be copied to with
+/// `copyImageAcrossRegions`; the source region must be a multi-AZ region with the
+/// cross-region copy feature. EOP api 18059.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `GET /v4/image/list-supported-dest-crr-regions` (operationId `listSupportedDestinationRegions`). Send with [`Client::list_supported_destination_regions`](crate::Client::list_supported_destination_regions).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::ListSupportedDestinationRegionsRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ListSupportedDestinationRegionsRequest::new();
+/// let output = client.list_supported_destination_regions(request).await?;
+/// println!("{:?}", output.regions());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSupportedDestinationRegionsRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
@@ -2195,7 +2575,7 @@ impl ListSupportedDestinationRegionsRequest {
         Self { region_id: None }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2236,21 +2616,42 @@ impl crate::runtime::Operation for ListSupportedDestinationRegionsRequest {
 /// Acts on an import/export task found with `listImageTasks`; the only action is `cancel`.
 /// EOP api 22125 (documented in doc revision 83 only).
 ///
+/// Async: a cancelled task goes `cancelling` → `cancelled`; follow it with
+/// `listImageTasks`. `returnObj.success` tells whether the action was taken.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
+///
 /// `POST /v4/image/action-task` (operationId `operateImageTask`). Send with [`Client::operate_image_task`](crate::Client::operate_image_task).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, model::TaskOperation, operations::OperateImageTaskRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = OperateImageTaskRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", TaskOperation::Cancel);
+/// let output = client.operate_image_task(request).await?;
+/// println!("{:?}", output.success());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OperateImageTaskRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// Task ID, from `listImageTasks`.
+    /// ID of the task to act on, from `listImageTasks`.
     ///
     /// Wire name `taskID` (body); required.
     #[serde(rename = "taskID")]
     pub task_id: String,
-    /// What to do with an image task.
+    /// What to do with an image task; `cancel` is the only action.
     ///
     /// Wire name `action` (body); required.
     pub action: super::model::TaskOperation,
@@ -2266,7 +2667,7 @@ impl OperateImageTaskRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2296,26 +2697,42 @@ impl crate::runtime::Operation for OperateImageTaskRequest {
 
 /// 恢复使用(取消弃用)私有镜像 — Reactivate a deprecated private image
 ///
-/// Brings a `deactivated` private image back into use: `reactivating` → `active`. Not for
-/// `iso_image` (in regions that are not multi-AZ, not for `full_ecs_image` either). POST with
-/// the parameters in the query string and no body. Wait with the `imageActive` waiter.
-/// EOP api 5584.
+/// Brings a `deactivated` (deprecated) private image back into use. Not for `iso_image` (in
+/// regions that are not multi-AZ, not for `full_ecs_image` either). POST with the
+/// parameters in the query string and no body. EOP api 5584.
 ///
-/// Unverified: whether the server also accepts these parameters in a JSON body; the official
-/// SDK and the doc send them in the query only, and so does this client.
+/// Async: `deactivated` → `reactivating` → `active`; wait with
+/// `Client::wait_until_image_active` (the `imageActive` waiter).
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// **Unverified:** the official SDK and the doc send the parameters in the query only; whether the server also accepts them in a JSON body is unknown, so no body is sent.
 ///
 /// `POST /v4/image/reactivate` (operationId `reactivateImage`). Send with [`Client::reactivate_image`](crate::Client::reactivate_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::ReactivateImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ReactivateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+/// client.reactivate_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReactivateImageRequest {
-    /// ID of the `deactivated` private image.
+    /// ID of the private image to reactivate; it must be `deactivated`.
     ///
     /// Wire name `imageID` (query); required.
     #[serde(skip)]
     pub image_id: String,
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
@@ -2331,7 +2748,7 @@ impl ReactivateImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2364,19 +2781,39 @@ impl crate::runtime::Operation for ReactivateImageRequest {
 
 /// 拒绝共享镜像 — Reject an image shared with this account
 ///
-/// Called by the recipient account: rejects a shared image in status `accepted`. The caller
-/// must make sure the image is not in use (e.g. by a cloud server). EOP api 5227.
+/// Called by the recipient account: rejects an image shared with it whose share is
+/// `accepted`. The caller must make sure the image is not in use (e.g. by a cloud server).
+/// EOP api 5227.
+///
+/// Synchronous: the share becomes `rejected`; `acceptSharedImage` can accept it again.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/shared-image/reject` (operationId `rejectSharedImage`). Send with [`Client::reject_shared_image`](crate::Client::reject_shared_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::RejectSharedImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = RejectSharedImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a");
+/// client.reject_shared_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RejectSharedImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the shared image (status `accepted`).
+    /// ID of the image shared with this account; its share must be `accepted` and the image not in use.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
@@ -2392,7 +2829,7 @@ impl RejectSharedImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2423,20 +2860,40 @@ impl crate::runtime::Operation for RejectSharedImageRequest {
 /// 共享私有镜像 — Share a private image with another account
 ///
 /// Shares an `active` private image (not `iso_image`; in regions that are not multi-AZ, not
-/// `full_ecs_image` either) with another CTyun account. The recipient sees it with
-/// `imageVisibilityCode=2` in status `waiting` and accepts or rejects it with its own keys.
-/// EOP api 5114.
+/// `full_ecs_image` either) with another CTyun account, within the recipient's quota. EOP
+/// api 5114.
+///
+/// Async: the share starts `waiting`; the recipient sees the image with
+/// `imageVisibilityCode=2` and calls `acceptSharedImage` or `rejectSharedImage` with its
+/// own keys. `listImageShares` shows each share's status. There is no waiter.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/shared-image/create` (operationId `shareImage`). Send with [`Client::share_image`](crate::Client::share_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::ShareImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ShareImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a", "1f2e3d4c5b6a47988796a5b4c3d2e1f0");
+/// client.share_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ShareImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the private image to share.
+    /// ID of the private image to share: `active`, not an `iso_image` (nor, in regions that are not multi-AZ, a `full_ecs_image`).
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
@@ -2461,7 +2918,7 @@ impl ShareImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2491,29 +2948,55 @@ impl crate::runtime::Operation for ShareImageRequest {
 
 /// 取消共享私有镜像 — Stop sharing a private image
 ///
-/// Cancels shares of a private image, either with the listed accounts or with every
-/// recipient. A share already `accepted` by its recipient cannot be cancelled. EOP api 5229.
+/// Cancels shares of a private image, either with the listed accounts
+/// (`destinationAccountID`) or with every recipient (`cancelAllSharedAccount`). A share
+/// already `accepted` by its recipient cannot be cancelled. EOP api 5229.
+///
+/// Synchronous: `returnObj` is empty; `listImageShares` shows the remaining shares.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/shared-image/delete` (operationId `unshareImage`). Send with [`Client::unshare_image`](crate::Client::unshare_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::UnshareImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = UnshareImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").cancel_all_shared_account(true);
+/// client.unshare_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UnshareImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the shared private image.
+    /// ID of the shared private image whose shares are cancelled.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
     pub image_id: String,
     /// One or more recipient account IDs, comma-separated (at most 50). Ignored when `cancelAllSharedAccount` is true.
     ///
+    /// On the wire: one string, the values joined with `,`.
+    ///
     /// Wire name `destinationAccountID` (body).
-    #[serde(rename = "destinationAccountID", skip_serializing_if = "Option::is_none")]
-    pub destination_account_id: Option<String>,
-    /// True to cancel the share with every recipient.
+    #[serde(
+        rename = "destinationAccountID",
+        with = "crate::runtime::comma_list::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub destination_account_id: Option<Vec<String>>,
+    /// True to cancel the share with every recipient, ignoring `destinationAccountID`; default false.
     ///
     /// Default: `false`.
     ///
@@ -2533,19 +3016,22 @@ impl UnshareImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
     /// Sets `destinationAccountID`: One or more recipient account IDs, comma-separated (at most 50).
-    pub fn destination_account_id(mut self, value: impl Into<String>) -> Self {
-        self.destination_account_id = Some(value.into());
+    pub fn destination_account_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.destination_account_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
-    /// Sets `cancelAllSharedAccount`: True to cancel the share with every recipient.
+    /// Sets `cancelAllSharedAccount`: True to cancel the share with every recipient, ignoring `destinationAccountID`; default false.
     pub fn cancel_all_shared_account(mut self, value: bool) -> Self {
         self.cancel_all_shared_account = Some(value);
         self
@@ -2575,29 +3061,48 @@ impl crate::runtime::Operation for UnshareImageRequest {
 
 /// 修改私有镜像属性 — Modify a private image's attributes
 ///
-/// Changes attributes of an `active` private image. Every field left out keeps the image's
-/// current value. EOP api 5085.
+/// Changes the name, description, boot mode, RAM limits or XSSD support of an `active`
+/// private image. Every field left out keeps the image's current value. EOP api 5085.
+///
+/// Synchronous: `returnObj` is empty; read the new values with `getImage`.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/update` (operationId `updateImage`). Send with [`Client::update_image`](crate::Client::update_image).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, model::BootMode, operations::UpdateImageRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = UpdateImageRequest::new("4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a").boot_mode(BootMode::Bios);
+/// client.update_image(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateImageRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// ID of the `active` private image.
+    /// ID of the private image to change; it must be `active`.
     ///
     /// Wire name `imageID` (body); required.
     #[serde(rename = "imageID")]
     pub image_id: String,
-    /// New boot mode; only x86_64 system-disk or `full_ecs_image` images, in regions supporting UEFI.
+    /// New boot mode, `bios` or `uefi`; only for x86_64 system-disk or `full_ecs_image` images, in regions supporting UEFI. Unchanged when left out.
     ///
     /// Wire name `bootMode` (body).
     #[serde(rename = "bootMode", skip_serializing_if = "Option::is_none")]
     pub boot_mode: Option<super::model::BootMode>,
-    /// New description, at most 128 characters, no leading or trailing space; an empty value clears the description.
+    /// New description of the image, at most 128 characters with no leading or trailing space; an empty value clears it. Unchanged when left out.
     ///
     /// At most 128 characters.
     ///
@@ -2613,21 +3118,21 @@ pub struct UpdateImageRequest {
     /// Wire name `imageName` (body).
     #[serde(rename = "imageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. Maximum must be ≥ minimum.
+    /// Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. `maximumRAM` must be ≥ `minimumRAM`; only for system-disk images, in regions supporting it.
     ///
     /// Default: `0`.
     ///
     /// Wire name `maximumRAM` (body).
     #[serde(rename = "maximumRAM", skip_serializing_if = "Option::is_none")]
     pub maximum_ram: Option<super::model::RamLimit>,
-    /// RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. Maximum must be ≥ minimum.
+    /// Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512. `maximumRAM` must be ≥ `minimumRAM`; only for system-disk images, in regions supporting it.
     ///
     /// Default: `0`.
     ///
     /// Wire name `minimumRAM` (body).
     #[serde(rename = "minimumRAM", skip_serializing_if = "Option::is_none")]
     pub minimum_ram: Option<super::model::RamLimit>,
-    /// XSSD disk support; only `raw` system-disk or `full_ecs_image` images in regions supporting it.
+    /// Whether servers created from the image may use XSSD disks; only for `raw` system-disk or `full_ecs_image` images in regions supporting it. Unchanged when left out.
     ///
     /// Wire name `supportXSSD` (body).
     #[serde(rename = "supportXSSD", skip_serializing_if = "Option::is_none")]
@@ -2649,19 +3154,19 @@ impl UpdateImageRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `bootMode`: New boot mode; only x86_64 system-disk or `full_ecs_image` images, in regions supporting UEFI.
+    /// Sets `bootMode`: New boot mode, `bios` or `uefi`; only for x86_64 system-disk or `full_ecs_image` images, in regions supporting UEFI.
     pub fn boot_mode(mut self, value: super::model::BootMode) -> Self {
         self.boot_mode = Some(value);
         self
     }
 
-    /// Sets `description`: New description, at most 128 characters, no leading or trailing space; an empty value clears the description.
+    /// Sets `description`: New description of the image, at most 128 characters with no leading or trailing space; an empty value clears it.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -2673,19 +3178,19 @@ impl UpdateImageRequest {
         self
     }
 
-    /// Sets `maximumRAM`: RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
+    /// Sets `maximumRAM`: Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
     pub fn maximum_ram(mut self, value: super::model::RamLimit) -> Self {
         self.maximum_ram = Some(value);
         self
     }
 
-    /// Sets `minimumRAM`: RAM limit in GiB (0 = unlimited); one of 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
+    /// Sets `minimumRAM`: Memory limit of servers using the image, in GiB: `0` (CTyun's default) means unlimited, otherwise one of 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
     pub fn minimum_ram(mut self, value: super::model::RamLimit) -> Self {
         self.minimum_ram = Some(value);
         self
     }
 
-    /// Sets `supportXSSD`: XSSD disk support; only `raw` system-disk or `full_ecs_image` images in regions supporting it.
+    /// Sets `supportXSSD`: Whether servers created from the image may use XSSD disks; only for `raw` system-disk or `full_ecs_image` images in regions supporting it.
     pub fn support_xssd(mut self, value: bool) -> Self {
         self.support_xssd = Some(value);
         self
@@ -2715,31 +3220,52 @@ impl crate::runtime::Operation for UpdateImageRequest {
 
 /// 修改私有镜像标签 — Bind or unbind labels on private images
 ///
-/// Binds labels to, or unbinds them from, up to 50 private images. `BIND` overwrites a label
-/// with the same key and adds the others; `UNBIND` removes matching labels and ignores
-/// missing ones. EOP api 21418 (documented in doc revision 83 only).
+/// Binds labels to, or unbinds them from, up to 50 private images. `BIND` overwrites a
+/// label with the same key and adds the others; `UNBIND` removes matching labels and
+/// ignores missing ones. EOP api 21418 (documented in doc revision 83 only).
+///
+/// Synchronous: `returnObj` is empty.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `POST /v4/image/update-labels` (operationId `updateImageLabels`). Send with [`Client::update_image_labels`](crate::Client::update_image_labels).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, model::Label, model::LabelOperation, operations::UpdateImageLabelsRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = UpdateImageLabelsRequest::new(vec!["4f1f3a7e-8a8c-4c67-9b2e-2f1d7e6c5b4a"], vec![Label::new("env", "prod")], LabelOperation::Bind);
+/// client.update_image_labels(request).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateImageLabelsRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (body); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// Image IDs, comma-separated (at most 50). A single string, not an array.
+    /// Image IDs to label or unlabel, at most 50. On the wire they travel as one comma-separated string.
+    ///
+    /// On the wire: one string, the values joined with `,`.
     ///
     /// Wire name `imageIDList` (body); required.
-    #[serde(rename = "imageIDList")]
-    pub image_id_list: String,
-    /// Labels to bind or unbind (at most 10; keys unique; key and value 1–128 characters).
+    #[serde(rename = "imageIDList", with = "crate::runtime::comma_list")]
+    pub image_id_list: Vec<String>,
+    /// Labels to bind or unbind: at most 10, keys unique, key and value 1–128 characters.
     ///
     /// At most 10 items.
     ///
     /// Wire name `labels` (body); required.
     pub labels: Vec<super::model::Label>,
-    /// Whether `updateImageLabels` binds or unbinds the labels.
+    /// Whether `updateImageLabels` binds (`BIND`) or unbinds (`UNBIND`) the labels.
     ///
     /// Wire name `operateType` (body); required.
     #[serde(rename = "operateType")]
@@ -2749,19 +3275,19 @@ pub struct UpdateImageLabelsRequest {
 impl UpdateImageLabelsRequest {
     /// An `UpdateImageLabelsRequest` with its required fields `imageIDList`, `labels`, `operateType`; optional ones via the setters.
     pub fn new(
-        image_id_list: impl Into<String>,
+        image_id_list: impl IntoIterator<Item = impl Into<String>>,
         labels: Vec<super::model::Label>,
         operate_type: super::model::LabelOperation,
     ) -> Self {
         Self {
             region_id: None,
-            image_id_list: image_id_list.into(),
+            image_id_list: image_id_list.into_iter().map(Into::into).collect(),
             labels,
             operate_type,
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
@@ -2792,13 +3318,32 @@ impl crate::runtime::Operation for UpdateImageLabelsRequest {
 /// 校验镜像文件地址 — Validate an image file URL before importing it
 ///
 /// Checks an image file URL for `importImage`: format, endpoint, bucket and object
-/// reachability, encryption, archiving, size and public readability. EOP api 5305.
+/// reachability, encryption, archiving, size and public readability. Each check is one
+/// boolean of the result; a failed check is not an error. EOP api 5305.
+///
+/// Errors: a failure envelope (`statusCode` 900) is an `Error::Api` carrying CTyun's code;
+/// the codes of this operation are not documented (an account without permission may get
+/// the IAM codes `CTIAM_0005` or `CTIAM_1044`).
 ///
 /// `GET /v4/image/validate-file-source` (operationId `validateImageFileSource`). Send with [`Client::validate_image_file_source`](crate::Client::validate_image_file_source).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() -> Result<(), ctyun_image::Error> {
+/// use ctyun_image::{Client, operations::ValidateImageFileSourceRequest};
+///
+/// let client = Client::from_env()?;
+/// let request = ValidateImageFileSourceRequest::new("https://my-bucket.zos.ctyun.cn/web-golden.qcow2");
+/// let output = client.validate_image_file_source(request).await?;
+/// println!("{:?}", output.archived_object());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ValidateImageFileSourceRequest {
-    /// Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     ///
     /// Wire name `regionID` (query); required; defaults to the client's region ([`ClientBuilder::region`](crate::ClientBuilder::region), `CTYUN_REGION_ID`).
     #[serde(skip)]
@@ -2819,7 +3364,7 @@ impl ValidateImageFileSourceRequest {
         }
     }
 
-    /// Sets `regionID`: Resource pool (region) ID, from `/v4/region/list-regions`.
+    /// Sets `regionID`: Resource pool (region) ID, usually 32 hex characters (e.g. `bb9fdb42056f11eda1610242ac110002`), as listed by the ECS API `/v4/region/list-regions`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self

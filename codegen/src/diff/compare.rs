@@ -5,7 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{rule, Change, Direction, OperationHeading, Report, Scope, Side, TypeHeading, Usage};
-use crate::ir::{walk, Api, Field, Location, Module, Operation, SentDefault, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{
+    walk, Api, Field, Location, Module, Operation, Primary, SentDefault, TypeDef, TypeKind, TypeRef, Variant,
+};
 
 /// Where a named type is used.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -67,6 +69,7 @@ fn rust(t: &TypeRef) -> String {
         TypeRef::Json => "serde_json::Value".into(),
         TypeRef::Named(n) => n.clone(),
         TypeRef::Vec(i) => format!("Vec<{}>", rust(i)),
+        TypeRef::CommaList => "Vec<String>".into(),
         TypeRef::Map(i) => format!("BTreeMap<String, {}>", rust(i)),
     }
 }
@@ -195,6 +198,7 @@ pub(super) fn run(old: &Api, new: &Api, old_label: &str, new_label: &str) -> Rep
     };
     cx.api_info();
     cx.waiters();
+    cx.error_codes();
     cx.operations();
     cx.types();
 
@@ -328,6 +332,89 @@ fn variant_value<T: std::fmt::Debug>(v: &Variant<T>) -> String {
     format!("{:?}", v.value)
 }
 
+/// A required/nullable change that leaves the Rust type as it was.
+fn annotation_changed(h: Holder<'_>, f: &Field, g: &Field, fname: &str) -> Finding {
+    let mut what = Vec::new();
+    if f.required != g.required {
+        what.push(if g.required { "required" } else { "optional" });
+    }
+    if f.nullable != g.nullable {
+        what.push(if g.nullable { "nullable" } else { "non-nullable" });
+    }
+    Finding {
+        id: "field-annotation-changed",
+        message: format!(
+            "{fname} is now {} in the spec; its Rust type is unchanged (`{}`)",
+            what.join(" and "),
+            rust_opt(&g.ty, h.optional(g))
+        ),
+    }
+}
+
+/// What a required/nullable change of a request field does to its request type.
+fn request_requiredness(h: Holder<'_>, f: &Field, g: &Field, fname: &str) -> Finding {
+    let (owner, ty) = (h.name(), rust(&g.ty));
+    // The region default is reported on its own; judge the shape without it.
+    let g2 = Field { region_default: f.region_default, ..g.clone() };
+    let (was_opt, now_opt) = (h.optional(f), h.optional(&g2));
+    let what = h.what(g);
+    let noun = h.noun(g);
+    if !f.required && g.required {
+        let m = if was_opt && !now_opt {
+            format!(
+                "{what} is now required: `{owner}::new` takes `{}: {ty}`; the field is now `{ty}` (was `Option<{ty}>`)",
+                g.rust_name
+            )
+        } else {
+            format!("{what} is now required: {fname} must be set")
+        };
+        Finding { id: req_id(noun, "became-required"), message: m }
+    } else if was_opt != now_opt {
+        let why = if f.required != g.required {
+            "no longer required"
+        } else if g.nullable {
+            "now nullable"
+        } else {
+            "no longer nullable"
+        };
+        if now_opt {
+            let m = format!("{what} is {why}: `{owner}::new` no longer takes `{}`; set it with `.{}(..)`; the field is now `Option<{ty}>` (was `{ty}`)", g.rust_name, g.rust_name);
+            Finding { id: req_id(noun, "became-optional"), message: m }
+        } else {
+            let m = format!(
+                "{what} is {why}: `{owner}::new` takes `{}: {ty}`; the field is now `{ty}` (was `Option<{ty}>`)",
+                g.rust_name
+            );
+            Finding { id: req_id(noun, "became-required"), message: m }
+        }
+    } else {
+        annotation_changed(h, f, g, fname)
+    }
+}
+
+/// What a required/nullable change of a response field does to its model type.
+fn response_requiredness(h: Holder<'_>, f: &Field, g: &Field, fname: &str) -> Finding {
+    let ty = rust(&g.ty);
+    let (was_opt, now_opt) = (f.optional_in_model(), g.optional_in_model());
+    if was_opt == now_opt {
+        annotation_changed(h, f, g, fname)
+    } else if now_opt {
+        let (id, why) = if f.required && !g.required {
+            ("response-property-became-optional", "no longer required")
+        } else {
+            ("response-property-became-nullable", "now nullable")
+        };
+        Finding { id, message: format!("{fname} is {why}: now `Option<{ty}>` (was `{ty}`)") }
+    } else {
+        let (id, why) = if !f.required && g.required {
+            ("response-property-became-required", "now required")
+        } else {
+            ("response-property-became-non-nullable", "no longer nullable")
+        };
+        Finding { id, message: format!("{fname} is {why}: now `{ty}` (was `Option<{ty}>`)") }
+    }
+}
+
 impl<'a> Ctx<'a> {
     fn push(&mut self, id: &'static str, direction: Direction, scope: Scope, message: String, at: (Side, &str)) {
         let r = rule(id);
@@ -406,6 +493,60 @@ impl<'a> Ctx<'a> {
             if !new.waiters.iter().any(|w| w.name == o.name) {
                 let m = format!("waiter method `{}` removed", o.method_name);
                 self.push("waiter-removed", Direction::None, Scope::Api, m, (Side::Old, &pointer(&o.name)));
+            }
+        }
+    }
+
+    // ---- error codes -------------------------------------------------------------------------
+
+    fn error_codes(&mut self) {
+        let (old, new) = (self.old, self.new);
+        let at = |list: &[crate::ir::ErrorCodeDef], code: &str| {
+            let i = list.iter().position(|c| c.code == code).unwrap_or_default();
+            crate::diag::join("/x-error-codes", i.to_string())
+        };
+        for c in &new.error_codes {
+            let Some(o) = old.error_codes.iter().find(|o| o.code == c.code) else {
+                let m = format!("new `ErrorCode::{}` (`{}`)", c.rust_name, c.code);
+                self.push(
+                    "error-code-added",
+                    Direction::None,
+                    Scope::Api,
+                    m,
+                    (Side::New, &at(&new.error_codes, &c.code)),
+                );
+                continue;
+            };
+            if o.rust_name != c.rust_name {
+                let m = format!("`{}` is now `ErrorCode::{}` (was `ErrorCode::{}`)", c.code, c.rust_name, o.rust_name);
+                self.push(
+                    "error-code-renamed",
+                    Direction::None,
+                    Scope::Api,
+                    m,
+                    (Side::New, &at(&new.error_codes, &c.code)),
+                );
+            } else if (&o.docs, &o.operations) != (&c.docs, &c.operations) {
+                let m = format!("docs or operations of `ErrorCode::{}` (`{}`)", c.rust_name, c.code);
+                self.push(
+                    "error-code-changed",
+                    Direction::None,
+                    Scope::Api,
+                    m,
+                    (Side::New, &at(&new.error_codes, &c.code)),
+                );
+            }
+        }
+        for o in &old.error_codes {
+            if !new.error_codes.iter().any(|c| c.code == o.code) {
+                let m = format!("`ErrorCode::{}` removed (`{}` now decodes as `Unknown`)", o.rust_name, o.code);
+                self.push(
+                    "error-code-removed",
+                    Direction::None,
+                    Scope::Api,
+                    m,
+                    (Side::Old, &at(&old.error_codes, &o.code)),
+                );
             }
         }
     }
@@ -685,8 +826,7 @@ impl<'a> Ctx<'a> {
     fn field(&mut self, h: Holder<'_>, f: &Field, g: &Field, scope: &Scope, at: (Side, &str)) {
         let sides = h.sides();
         let dir = sides.direction();
-        let owner = h.name().to_owned();
-        let fname = format!("`{owner}::{}`", g.rust_name);
+        let fname = format!("`{}::{}`", h.name(), g.rust_name);
 
         if f.wire_name != g.wire_name {
             let m = format!("{fname} is `{}` on the wire (was `{}`)", g.wire_name, f.wire_name);
@@ -698,18 +838,40 @@ impl<'a> Ctx<'a> {
             self.push("request-parameter-location-changed", Direction::Request, scope.clone(), m, at);
         }
         if self.map(&f.ty) != g.ty {
-            let m = format!(
-                "{fname} is now `{}` (was `{}`)",
-                rust_opt(&g.ty, h.optional(g)),
-                rust_opt(&f.ty, h.optional(f))
-            );
+            let (now, was) = (rust_opt(&g.ty, h.optional(g)), rust_opt(&f.ty, h.optional(f)));
+            let mut m = format!("{fname} is now `{now}` (was `{was}`)");
+            if now == was {
+                // Same Rust type, other wire form: `x-comma-separated` added or removed.
+                let form = if g.ty == TypeRef::CommaList { "one comma-joined string" } else { "a JSON array" };
+                m.push_str(&format!(": on the wire it is now {form}"));
+            }
             let req = sides.request.then(|| Finding { id: req_id(h.noun(g), "type-changed"), message: m.clone() });
             let resp = sides.response.then(|| Finding { id: "response-property-type-changed", message: m.clone() });
             if let Some(x) = stricter(req, resp) {
                 self.push(x.id, dir, scope.clone(), x.message, at);
             }
         }
-        if matches!(h, Holder::Request { .. }) && f.region_default != g.region_default {
+        if matches!(h, Holder::Request { .. }) {
+            self.request_defaults(h, f, g, &fname, scope, at);
+        }
+        // Requiredness and nullability, judged by what they do to the Rust API.
+        if f.required != g.required || f.nullable != g.nullable {
+            let req = sides.request.then(|| request_requiredness(h, f, g, &fname));
+            let resp = sides.response.then(|| response_requiredness(h, f, g, &fname));
+            if let Some(x) = stricter(req, resp) {
+                self.push(x.id, dir, scope.clone(), x.message, at);
+            }
+        }
+        if f.docs != g.docs {
+            let m = format!("docs of {fname}: {}", docs_delta(&f.docs, &g.docs));
+            self.push("docs-changed", Direction::None, scope.clone(), m, at);
+        }
+    }
+
+    /// A request field's `x-client-default` and `x-sent-default`.
+    fn request_defaults(&mut self, h: Holder<'_>, f: &Field, g: &Field, fname: &str, scope: &Scope, at: (Side, &str)) {
+        let owner = h.name();
+        if f.region_default != g.region_default {
             let shape = h.optional(f) != h.optional(g);
             let m = if g.region_default {
                 let tail = if shape { format!("; `{owner}::new` no longer takes it") } else { String::new() };
@@ -720,7 +882,7 @@ impl<'a> Ctx<'a> {
             };
             self.push("request-client-default-changed", Direction::Request, scope.clone(), m, at);
         }
-        if matches!(h, Holder::Request { .. }) && f.sent_default != g.sent_default {
+        if f.sent_default != g.sent_default {
             let shown = |d: &Option<SentDefault>| match d {
                 Some(SentDefault::Bool(b)) => format!("`{b}`"),
                 Some(SentDefault::Int(n)) => format!("`{n}`"),
@@ -732,89 +894,6 @@ impl<'a> Ctx<'a> {
                 shown(&f.sent_default)
             );
             self.push("request-sent-default-changed", Direction::Request, scope.clone(), m, at);
-        }
-
-        // Requiredness and nullability, judged by what they do to the Rust API.
-        let req_flip = f.required != g.required;
-        let null_flip = f.nullable != g.nullable;
-        if req_flip || null_flip {
-            let ty = rust(&g.ty);
-            let annotation = || {
-                let mut what = Vec::new();
-                if req_flip {
-                    what.push(if g.required { "required" } else { "optional" });
-                }
-                if null_flip {
-                    what.push(if g.nullable { "nullable" } else { "non-nullable" });
-                }
-                Finding {
-                    id: "field-annotation-changed",
-                    message: format!(
-                        "{fname} is now {} in the spec; its Rust type is unchanged (`{}`)",
-                        what.join(" and "),
-                        rust_opt(&g.ty, h.optional(g))
-                    ),
-                }
-            };
-            let req = sides.request.then(|| {
-                // The region default is reported above; judge the shape without it.
-                let g2 = Field { region_default: f.region_default, ..g.clone() };
-                let (was_opt, now_opt) = (h.optional(f), h.optional(&g2));
-                let what = h.what(g);
-                let noun = h.noun(g);
-                if !f.required && g.required {
-                    let m = if was_opt && !now_opt {
-                        format!("{what} is now required: `{owner}::new` takes `{}: {ty}`; the field is now `{ty}` (was `Option<{ty}>`)", g.rust_name)
-                    } else {
-                        format!("{what} is now required: {fname} must be set")
-                    };
-                    Finding { id: req_id(noun, "became-required"), message: m }
-                } else if was_opt != now_opt {
-                    let why = if req_flip {
-                        "no longer required"
-                    } else if g.nullable {
-                        "now nullable"
-                    } else {
-                        "no longer nullable"
-                    };
-                    if now_opt {
-                        let m = format!("{what} is {why}: `{owner}::new` no longer takes `{}`; set it with `.{}(..)`; the field is now `Option<{ty}>` (was `{ty}`)", g.rust_name, g.rust_name);
-                        Finding { id: req_id(noun, "became-optional"), message: m }
-                    } else {
-                        let m = format!("{what} is {why}: `{owner}::new` takes `{}: {ty}`; the field is now `{ty}` (was `Option<{ty}>`)", g.rust_name);
-                        Finding { id: req_id(noun, "became-required"), message: m }
-                    }
-                } else {
-                    annotation()
-                }
-            });
-            let resp = sides.response.then(|| {
-                let (was_opt, now_opt) = (f.optional_in_model(), g.optional_in_model());
-                if was_opt == now_opt {
-                    annotation()
-                } else if now_opt {
-                    let (id, why) = if f.required && !g.required {
-                        ("response-property-became-optional", "no longer required")
-                    } else {
-                        ("response-property-became-nullable", "now nullable")
-                    };
-                    Finding { id, message: format!("{fname} is {why}: now `Option<{ty}>` (was `{ty}`)") }
-                } else {
-                    let (id, why) = if !f.required && g.required {
-                        ("response-property-became-required", "now required")
-                    } else {
-                        ("response-property-became-non-nullable", "no longer nullable")
-                    };
-                    Finding { id, message: format!("{fname} is {why}: now `{ty}` (was `Option<{ty}>`)") }
-                }
-            });
-            if let Some(x) = stricter(req, resp) {
-                self.push(x.id, dir, scope.clone(), x.message, at);
-            }
-        }
-        if f.docs != g.docs {
-            let m = format!("docs of {fname}: {}", docs_delta(&f.docs, &g.docs));
-            self.push("docs-changed", Direction::None, scope.clone(), m, at);
         }
     }
 
@@ -901,6 +980,7 @@ impl<'a> Ctx<'a> {
             let m = format!("docs of type `{}`: {}", u.name, docs_delta(&t.docs, &u.docs));
             self.push("docs-changed", Direction::None, scope.clone(), m, at);
         }
+        self.primary(t, u, &scope);
         match (&t.kind, &u.kind) {
             (TypeKind::Struct(a), TypeKind::Struct(b)) => {
                 let h = Holder::Model { name: &u.name, old_ctor: t.request_side, new_ctor: u.request_side, sides };
@@ -913,6 +993,29 @@ impl<'a> Ctx<'a> {
                 self.push("type-changed", dir, scope.clone(), m, at);
             }
         }
+    }
+
+    /// `x-primary` of a type present on both sides.
+    fn primary(&mut self, t: &TypeDef, u: &TypeDef, scope: &Scope) {
+        let (o, n) = (self.old.primaries.get(&t.name), self.new.primaries.get(&u.name));
+        let methods = |p: &Primary| {
+            let id = p.id.as_deref().map(|i| format!(", `{}::{i}()`", u.name)).unwrap_or_default();
+            format!("`{}::{}()`{id} (first of `{}`)", u.name, p.method, p.items)
+        };
+        let (id, side, message) = match (o, n) {
+            (None, Some(n)) => ("primary-added", Side::New, format!("new {}", methods(n))),
+            (Some(o), None) => ("primary-removed", Side::Old, format!("{} removed", methods(o))),
+            (Some(o), Some(n)) if (&o.method, &o.items, &o.id) != (&n.method, &n.items, &n.id) => {
+                ("primary-changed", Side::New, format!("{} (was {})", methods(n), methods(o)))
+            }
+            (Some(o), Some(n)) if o.docs != n.docs => {
+                ("docs-changed", Side::New, format!("docs of `{}::{}()`", u.name, n.method))
+            }
+            _ => return,
+        };
+        let pointer = crate::diag::join(if side == Side::New { &u.pointer } else { &t.pointer }, "x-primary");
+        let dir = if id == "docs-changed" { Direction::None } else { Direction::Response };
+        self.push(id, dir, scope.clone(), message, (side, &pointer));
     }
 
     fn variants<T: PartialEq + std::fmt::Debug>(

@@ -157,6 +157,10 @@ rules! {
     "waiter-added", NonBreaking, None, "A waiter was added (`x-waiters`): a new `Client::wait_until_*` method.";
     "waiter-removed", Breaking, None, "A waiter was removed: its `Client::wait_until_*` method is gone.";
     "waiter-changed", Info, None, "A waiter's polled operation, delays or acceptors changed: its `wait_until_*` method behaves differently.";
+    "error-code-added", NonBreaking, None, "An error code was declared (`x-error-codes`): a new `ErrorCode` variant.";
+    "error-code-removed", Breaking, None, "A declared error code was removed: its `ErrorCode` variant is gone (the code now decodes as `Unknown`).";
+    "error-code-renamed", Breaking, None, "A declared error code got another `name`: its `ErrorCode` variant is renamed.";
+    "error-code-changed", Info, None, "A declared error code's description or operations changed (docs only).";
     "response-body-type-changed", Breaking, Response, "The method's return type (the envelope payload) changed.";
     "new-required-request-parameter", Breaking, Request, "A required query parameter was added: `new` gains an argument (or the request fails without it).";
     "new-optional-request-parameter", NonBreaking, Request, "An optional query parameter was added: a new setter.";
@@ -188,6 +192,9 @@ rules! {
     "response-enum-value-added", NonBreaking, Response, "A response-side enum gained a value: old clients decode it as `Unknown`.";
     "response-enum-value-removed", Breaking, Response, "A response-side enum lost a value: code naming its variant no longer compiles.";
     "enum-variant-renamed", Breaking, Both, "Same enum value, different Rust variant name (`x-enum-varnames`).";
+    "primary-added", NonBreaking, Response, "`x-primary` was added to a response type: new convenience methods (`image()`, `image_id()`).";
+    "primary-removed", Breaking, Response, "`x-primary` was removed from a response type: its convenience methods are gone.";
+    "primary-changed", Breaking, Response, "`x-primary` changed its method names or the array it reads: the convenience methods are renamed or return another value.";
     "type-added", NonBreaking, Both, "A named type was added.";
     "type-removed", Breaking, Both, "A named type was removed.";
     "type-renamed", Breaking, Both, "A named type was renamed (schema name or `title`), same location or same shape.";

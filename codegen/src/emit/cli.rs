@@ -77,6 +77,7 @@ fn arg_kind(api: &Api, rt: &Runtime, t: &TypeRef) -> TokenStream {
         TypeRef::I64 => quote!(#kind::I64),
         TypeRef::F64 => quote!(#kind::F64),
         TypeRef::Bool => quote!(#kind::Bool),
+        TypeRef::CommaList => quote!(#kind::StrList),
         TypeRef::Vec(inner) if matches!(**inner, TypeRef::String | TypeRef::Scalar) => {
             quote!(#kind::StrList)
         }

@@ -4,11 +4,14 @@
 //! One module per kind of output: [`rust`] (names, types, doc attributes), `docs` (the prose
 //! added to the spec's docs), `root` (`mod.rs`: the `Client` methods), `types` (model types:
 //! `structs`, `enums`), `operations` (request types and their descriptors), `paginate`,
-//! `waiters` and [`cli`] (the `ctimage` tables).
+//! `waiters`, `errors` (`ErrorCode`) and [`cli`] (the `ctimage` tables).
 
+mod accessors;
 pub mod cli;
 mod docs;
 mod enums;
+mod errors;
+mod examples;
 mod operations;
 mod paginate;
 mod root;
@@ -54,13 +57,16 @@ pub fn emit_with(api: &Api, spec_label: &str, rt: &Runtime) -> Result<Vec<Genera
     };
     let mut files = vec![
         file(spec_label, "mod.rs", root::emit_root(cx, spec_label))?,
-        file(spec_label, "model.rs", types::emit_types(cx, Module::Model, model_doc))?,
+        file(spec_label, "model.rs", types::emit_types(cx, Module::Model, &model_doc))?,
         file(spec_label, "operations.rs", operations::emit_operations(cx))?,
         // The `ctimage` command line, compiled with the `cli` feature only.
         file(spec_label, "cli.rs", cli::emit_cli(api, rt)?)?,
     ];
     if !api.waiters.is_empty() {
         files.push(file(spec_label, "waiters.rs", waiters::emit_waiters(cx))?);
+    }
+    if !api.error_codes.is_empty() {
+        files.push(file(spec_label, "errors.rs", errors::emit_errors(cx))?);
     }
     Ok(files)
 }
@@ -105,6 +111,11 @@ fn item_boundary(line: &str, next: &str) -> bool {
     if this.starts_with("//!") {
         return !next_t.starts_with("//!");
     }
+    // A doc line ending in `;` (spec text such as `panic!();`) closes no item: a blank line
+    // there would split the doc comment.
+    if this.starts_with("//") {
+        return false;
+    }
     if indent(line) != indent(next) {
         return false;
     }
@@ -114,5 +125,19 @@ fn item_boundary(line: &str, next: &str) -> bool {
     match this {
         "}" | "};" => opens_item,
         _ => this.ends_with(';') && opens_doc_or_attr,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::space_items;
+
+    #[test]
+    fn a_doc_line_ending_in_a_semicolon_is_not_an_item_boundary() {
+        let src = "/// first line ends with a code;\n/// second line.\npub struct A;\n/// B.\npub struct B;\n";
+        assert_eq!(
+            space_items(src),
+            "/// first line ends with a code;\n/// second line.\npub struct A;\n\n/// B.\npub struct B;\n"
+        );
     }
 }

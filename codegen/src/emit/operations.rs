@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::field_docs;
-use super::rust::{doc_attrs, ident, rust_type};
+use super::rust::{doc_attrs, ident, rust_type, serde_with};
 use super::structs::emit_builder;
 use super::Cx;
 use crate::ir::{Field, Location, Method, Module, Operation, SentDefault, TypeRef};
@@ -18,7 +18,7 @@ pub(super) fn emit_operations(cx: &Cx<'_>) -> TokenStream {
         cx.rt.client_send()
     );
     let ops = cx.api.operations.iter().map(|op| emit_operation(cx, op));
-    let types = super::types::emit_types(cx, Module::Operations, quote!());
+    let types = super::types::emit_types(cx, Module::Operations, &quote!());
     quote! {
         //! One request type per operation. Required fields are arguments of `new`, optional ones
         #![doc = #doc]
@@ -40,12 +40,14 @@ fn emit_operation(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         op.method_name
     ));
     let docs = doc_attrs(&docs);
+    let examples = super::examples::example_attrs(cx, op);
     let fields = op.fields.iter().map(|f| request_field(cx, f));
     let builder = emit_builder(cx, &op.request_type, &op.fields, Module::Operations, true);
     let paginated = op.pagination.as_ref().map(|p| super::paginate::emit_pagination(cx, &name, p));
     let operation_impl = operation_impl(cx, op);
     quote! {
         #docs
+        #examples
         #[derive(Clone, Debug, PartialEq, serde::Serialize)]
         #[non_exhaustive]
         pub struct #name {
@@ -69,10 +71,11 @@ fn request_field(cx: &Cx<'_>, f: &Field) -> TokenStream {
         Location::Body => {
             let w = &f.wire_name;
             let rename = (f.wire_name != f.rust_name).then(|| quote!(rename = #w,));
+            let with = serde_with(cx, &f.ty, f.optional_in_request());
             if f.optional_in_request() {
-                quote!(#[serde(#rename skip_serializing_if = "Option::is_none")])
-            } else if rename.is_some() {
-                quote!(#[serde(#rename)])
+                quote!(#[serde(#rename #with skip_serializing_if = "Option::is_none")])
+            } else if rename.is_some() || with.is_some() {
+                quote!(#[serde(#rename #with)])
             } else {
                 quote!()
             }

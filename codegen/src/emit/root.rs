@@ -11,11 +11,20 @@ use crate::ir::{Operation, Waiter};
 
 pub(super) fn emit_root(cx: &Cx<'_>, spec_label: &str) -> TokenStream {
     let client = cx.rt.client();
-    let title = format!(" Generated from `{spec_label}` ({}, version {}).", cx.api.title, cx.api.version);
+    let title = format!(
+        " Generated from `{spec_label}` ({}, version {}).",
+        crate::docs::inline_text(&cx.api.title),
+        crate::docs::inline_text(&cx.api.version)
+    );
     let methods = cx.api.operations.iter().map(|op| operation_method(cx, op));
     let waiter_mod = (!cx.api.waiters.is_empty()).then(|| {
         quote!(
             pub mod waiters;
+        )
+    });
+    let errors_mod = (!cx.api.error_codes.is_empty()).then(|| {
+        quote!(
+            pub mod errors;
         )
     });
     let waiter_methods = cx.api.waiters.iter().map(|w| waiter_method(cx, w));
@@ -24,6 +33,7 @@ pub(super) fn emit_root(cx: &Cx<'_>, spec_label: &str) -> TokenStream {
         pub mod model;
         pub mod operations;
         #waiter_mod
+        #errors_mod
         #[cfg(feature = "cli")]
         pub mod cli;
 
@@ -53,9 +63,11 @@ fn operation_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         op.request_type
     ));
     let docs = doc_attrs(&docs);
+    let examples = super::examples::example_attrs(cx, op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #docs
+        #examples
         #deprecated
         pub async fn #name(&self, request: operations::#req) -> Result<#out, #error> {
             self.send(request).await

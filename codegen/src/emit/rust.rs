@@ -58,11 +58,22 @@ pub(crate) fn rust_type(cx: &Cx<'_>, t: &TypeRef, from: Module) -> TokenStream {
             let i = rust_type(cx, i, from);
             quote!(Vec<#i>)
         }
+        TypeRef::CommaList => quote!(Vec<String>),
         TypeRef::Map(i) => {
             let i = rust_type(cx, i, from);
             quote!(std::collections::BTreeMap<String, #i>)
         }
     }
+}
+
+/// `with = "<runtime>::comma_list",` (or `::option`) for a field whose wire value is one
+/// comma-joined string; nothing for other types.
+pub(crate) fn serde_with(cx: &Cx<'_>, t: &TypeRef, optional: bool) -> Option<TokenStream> {
+    if *t != TypeRef::CommaList {
+        return None;
+    }
+    let path = if optional { cx.rt.comma_list_option() } else { cx.rt.comma_list() }.to_string();
+    Some(quote!(with = #path,))
 }
 
 fn module_of(cx: &Cx<'_>, name: &str) -> Module {
@@ -91,10 +102,20 @@ pub(crate) fn rust_type_from_root(cx: &Cx<'_>, t: &TypeRef) -> TokenStream {
     }
 }
 
-/// Parameter type of a constructor argument or setter, and whether it needs `.into()`.
+/// `value` converted to the field type of `t` when [`arg`] takes a generic argument.
+pub(crate) fn convert(t: &TypeRef, value: &TokenStream) -> TokenStream {
+    match t {
+        TypeRef::CommaList => quote!(#value.into_iter().map(Into::into).collect()),
+        _ => quote!(#value.into()),
+    }
+}
+
+/// Parameter type of a constructor argument or setter, and whether it needs converting
+/// ([`convert`]).
 pub(crate) fn arg(cx: &Cx<'_>, t: &TypeRef, from: Module) -> (TokenStream, bool) {
     match t {
         TypeRef::String => (quote!(impl Into<String>), true),
+        TypeRef::CommaList => (quote!(impl IntoIterator<Item = impl Into<String>>), true),
         other => (rust_type(cx, other, from), false),
     }
 }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{article, field_docs, first_sentence};
-use super::rust::{arg, doc_attrs, ident, rust_type};
+use super::rust::{arg, convert, doc_attrs, ident, rust_type, serde_with};
 use super::Cx;
 use crate::ir::{Field, Module, TypeDef, TypeRef};
 use crate::names::OPERATOR_METHODS;
@@ -16,6 +16,7 @@ pub(super) fn emit_struct(cx: &Cx<'_>, t: &TypeDef, fields: &[Field], docs: &[St
     let docs = doc_attrs(docs);
     let field_tokens = fields.iter().map(|f| model_field(cx, f, t.module));
     let builder = t.request_side.then(|| emit_builder(cx, &t.name, fields, t.module, false));
+    let accessors = super::accessors::emit_accessors(cx, t, fields);
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -24,6 +25,7 @@ pub(super) fn emit_struct(cx: &Cx<'_>, t: &TypeDef, fields: &[Field], docs: &[St
             #(#field_tokens)*
         }
         #builder
+        #accessors
     }
 }
 
@@ -36,13 +38,15 @@ fn model_field(cx: &Cx<'_>, f: &Field, module: Module) -> TokenStream {
         quote!(rename = #w,)
     });
     if f.optional_in_model() {
+        let with = serde_with(cx, &f.ty, true);
         quote! {
             #fdocs
-            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+            #[serde(#rename #with default, skip_serializing_if = "Option::is_none")]
             pub #fname: Option<#base>,
         }
     } else {
-        let attr = rename.map(|r| quote!(#[serde(#r)]));
+        let with = serde_with(cx, &f.ty, false);
+        let attr = (rename.is_some() || with.is_some()).then(|| quote!(#[serde(#rename #with)]));
         quote! {
             #fdocs
             #attr
@@ -101,8 +105,9 @@ fn field_init(f: &Field, optional: bool) -> TokenStream {
     let id = ident(&f.rust_name);
     if optional {
         quote!(#id: None,)
-    } else if matches!(f.ty, TypeRef::String) {
-        quote!(#id: #id.into(),)
+    } else if matches!(f.ty, TypeRef::String | TypeRef::CommaList) {
+        let v = convert(&f.ty, &quote!(#id));
+        quote!(#id: #v,)
     } else {
         quote!(#id,)
     }
@@ -122,7 +127,7 @@ fn new_doc(type_name: &str, required: &[&Field]) -> String {
 fn setter(cx: &Cx<'_>, f: &Field, module: Module) -> TokenStream {
     let id = ident(&f.rust_name);
     let (ty, into) = arg(cx, &f.ty, module);
-    let value = if into { quote!(value.into()) } else { quote!(value) };
+    let value = if into { convert(&f.ty, &quote!(value)) } else { quote!(value) };
     let first = first_sentence(&f.docs);
     let docs = if first.is_empty() {
         doc_attrs(&[format!("Sets `{}`.", f.wire_name)])

@@ -8,7 +8,7 @@ use super::Cx;
 use crate::ir::{Module, TypeDef, TypeKind};
 
 /// Every type of `module`, after `preamble` (inner docs).
-pub(super) fn emit_types(cx: &Cx<'_>, module: Module, preamble: TokenStream) -> TokenStream {
+pub(super) fn emit_types(cx: &Cx<'_>, module: Module, preamble: &TokenStream) -> TokenStream {
     let defs = cx.api.types.values().filter(|t| t.module == module).map(|t| emit_type(cx, t));
     quote! {
         #preamble
@@ -18,7 +18,9 @@ pub(super) fn emit_types(cx: &Cx<'_>, module: Module, preamble: TokenStream) -> 
 
 fn emit_type(cx: &Cx<'_>, t: &TypeDef) -> TokenStream {
     let mut docs = t.docs.clone();
-    if docs.is_empty() {
+    // A description of only blanks sanitizes to no doc line at all (`missing_docs`).
+    if crate::docs::doc_lines(&docs).is_empty() {
+        docs.clear();
         docs.push(super::docs::undocumented_type(cx.api, &t.name));
     }
     match &t.kind {

@@ -25,6 +25,41 @@ pub struct Api {
     pub waiters: Vec<Waiter>,
     /// Top-level `tags` (how the doc groups operations), in spec order.
     pub tags: Vec<Tag>,
+    /// `x-primary` of response types, by Rust type name.
+    pub primaries: BTreeMap<String, Primary>,
+    /// Known CTyun error codes (`x-error-codes`), in spec order.
+    pub error_codes: Vec<ErrorCodeDef>,
+}
+
+/// `x-primary` on a response type: its one obvious value, the first item of an array field,
+/// reachable through a convenience method (and the item's ID through a second one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Primary {
+    /// Method returning the first item (`image`).
+    pub method: String,
+    /// Rust name of the array field (`images`).
+    pub items: String,
+    /// Whether that field is an `Option<Vec<_>>`.
+    pub items_optional: bool,
+    /// Item type (a struct in `Api::types`).
+    pub item_type: String,
+    /// Rust name of the item's required string field also offered directly (`image_id`).
+    pub id: Option<String>,
+    /// What the value is, in the API's terms (`description`).
+    pub docs: Option<String>,
+}
+
+/// One entry of `x-error-codes`: a CTyun error code the generated `ErrorCode` enum names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorCodeDef {
+    /// The code on the wire (`Image.ImageCheck.NotFound`).
+    pub code: String,
+    /// Rust variant name (`ImageNotFound`).
+    pub rust_name: String,
+    /// Doc paragraphs (its `description`).
+    pub docs: Vec<String>,
+    /// Method names of the operations known to return it; empty = any operation.
+    pub operations: Vec<String>,
 }
 
 /// A top-level tag: a group of operations (a command group of the CLI).
@@ -261,6 +296,8 @@ pub enum TypeRef {
     Named(String),
     /// `Vec<T>`
     Vec(Box<TypeRef>),
+    /// `Vec<String>` in Rust, one comma-joined string on the wire (`x-comma-separated`).
+    CommaList,
     /// `BTreeMap<String, T>`
     Map(Box<TypeRef>),
 }

@@ -60,7 +60,7 @@ impl Lowerer<'_> {
         let keys = raw::keys(self.raw, pointer);
         match a.typ.as_deref() {
             Some("null") => {
-                self.err(&join(pointer, "type"), "`type: null` is OpenAPI 3.1: use `nullable: true` on the schema")
+                self.err(&join(pointer, "type"), "`type: null` is OpenAPI 3.1: use `nullable: true` on the schema");
             }
             Some(t) if !TYPES.contains(&t) => self.err(
                 &join(pointer, "type"),
@@ -116,7 +116,10 @@ impl Lowerer<'_> {
         }
         match keys.iter().find(|k| TYPED.contains(&k.as_str())) {
             Some(k) => {
-                self.err(&join(pointer, k), format!("a schema with `{k}` needs a `type`: add the `type` it constrains"))
+                self.err(
+                    &join(pointer, k),
+                    format!("a schema with `{k}` needs a `type`: add the `type` it constrains"),
+                );
             }
             None => self.err(pointer, "a schema that could not be understood: give it a `type`"),
         }

@@ -1,5 +1,5 @@
 //! The vendor extensions that describe more than a type: `x-envelope`, `x-pagination`,
-//! `x-waiters` and `x-waiter`. Each is read into a derived `Deserialize` shape (an unknown key
+//! `x-waiters`, `x-waiter` and `x-error-codes`. Each is read into a derived `Deserialize` shape (an unknown key
 //! or a value of the wrong type is a located error), then checked against the lowered IR.
 
 use indexmap::IndexMap;
@@ -9,8 +9,8 @@ use serde::Deserialize;
 use super::{unescape, Lowerer, SCHEMA_PREFIX};
 use crate::diag::join;
 use crate::ir::{
-    Acceptor, AcceptorState, Field, FieldRef, Matcher, Operation, Pagination, SentDefault, TypeKind, TypeRef, Waiter,
-    WaiterUse,
+    Acceptor, AcceptorState, ErrorCodeDef, Field, FieldRef, Matcher, Operation, Pagination, SentDefault, TypeKind,
+    TypeRef, Waiter, WaiterUse,
 };
 use crate::names::snake;
 use crate::raw;
@@ -82,6 +82,20 @@ struct WaiterUseExt {
     from_response: IndexMap<String, String>,
 }
 
+/// One entry of the top-level `x-error-codes` list.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ErrorCodeExt {
+    code: String,
+    name: String,
+    description: String,
+    /// operationIds known to return it; absent = any operation.
+    #[serde(default)]
+    operations: Vec<String>,
+}
+
+const ERROR_CODES_SHAPE: &str = "`x-error-codes` is a list of `{code, name: <PascalCase>, description, \
+     operations?: [<operationId>]}` (no `operations`: any operation may return the code)";
 const ENVELOPE_SHAPE: &str = "`x-envelope` needs string fields `schema` and `payload`";
 const PAGINATION_SHAPE: &str =
     "`x-pagination` needs `pageParam`, `sizeParam` and `items` (plus optional `totalPages`, `totalCount`)";
@@ -128,7 +142,7 @@ impl Lowerer<'_> {
 
     /// Deserializes the extension at `pointer`. A problem is reported where serde found it: at
     /// `pointer` itself with `shape`, deeper with `shape` and serde's explanation.
-    fn read_ext<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    pub(super) fn read_ext<'de, D: Deserializer<'de>, T: DeserializeOwned>(
         &mut self,
         value: D,
         pointer: &str,
@@ -146,7 +160,7 @@ impl Lowerer<'_> {
     }
 
     /// The fields of the struct `t` names, if it is one.
-    fn struct_fields(&self, t: &TypeRef) -> &[Field] {
+    pub(super) fn struct_fields(&self, t: &TypeRef) -> &[Field] {
         match t {
             TypeRef::Named(n) => match self.types.get(n).map(|t| &t.kind) {
                 Some(TypeKind::Struct(f)) => f,
@@ -237,6 +251,74 @@ impl Lowerer<'_> {
     }
 
     /// Reads top-level `x-waiters` once operations are known; sorted by name.
+    /// `x-error-codes` (top level): the CTyun error codes the generated `ErrorCode` enum names,
+    /// each with the operations known to return it (by operationId, checked).
+    pub(super) fn read_error_codes(&mut self, operations: &[Operation]) -> Vec<ErrorCodeDef> {
+        let Some(v) = self.spec.extensions.get("x-error-codes") else { return Vec::new() };
+        let Some(list) = v.as_array() else {
+            self.err("/x-error-codes", ERROR_CODES_SHAPE);
+            return Vec::new();
+        };
+        let mut out: Vec<(usize, ErrorCodeDef)> = Vec::new();
+        for (i, entry) in list.iter().enumerate() {
+            let ep = join("/x-error-codes", i.to_string());
+            let Some(ext) = self.read_ext::<_, ErrorCodeExt>(entry, &ep, ERROR_CODES_SHAPE) else { continue };
+            if let Some(def) = self.lower_error_code(ext, &ep, operations, &out) {
+                out.push((i, def));
+            }
+        }
+        out.into_iter().map(|(_, d)| d).collect()
+    }
+
+    fn lower_error_code(
+        &mut self,
+        ext: ErrorCodeExt,
+        ep: &str,
+        operations: &[Operation],
+        earlier: &[(usize, ErrorCodeDef)],
+    ) -> Option<ErrorCodeDef> {
+        let code = ext.code.trim();
+        if code.is_empty() || code.chars().any(char::is_whitespace) {
+            self.err(&join(ep, "code"), format!("error code `{code}` must be non-empty, without spaces"));
+            return None;
+        }
+        if let Some((prev, _)) = earlier.iter().find(|(_, d)| d.code == code) {
+            self.err(&join(ep, "code"), format!("duplicate error code `{code}` (also /x-error-codes/{prev})"));
+            return None;
+        }
+        if !crate::names::is_pascal_ident(&ext.name) || ext.name == "Unknown" || ext.name == "Self" {
+            self.err(
+                &join(ep, "name"),
+                format!("`{}` is not usable as a variant name: write PascalCase, not `Unknown`", ext.name),
+            );
+            return None;
+        }
+        if let Some((prev, _)) = earlier.iter().find(|(_, d)| d.rust_name == ext.name) {
+            self.err(&join(ep, "name"), format!("duplicate name `{}` (also /x-error-codes/{prev})", ext.name));
+            return None;
+        }
+        let mut methods = Vec::new();
+        for (j, id) in ext.operations.iter().enumerate() {
+            let Some(op) = operations.iter().find(|o| o.operation_id == *id) else {
+                let at = join(&join(ep, "operations"), j.to_string());
+                let ids: Vec<&str> = operations.iter().map(|o| o.operation_id.as_str()).collect();
+                let hint =
+                    crate::names::suggest(id, &ids).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+                self.err(&at, format!("no operation has operationId `{id}`{hint}"));
+                return None;
+            };
+            if !methods.contains(&op.method_name) {
+                methods.push(op.method_name.clone());
+            }
+        }
+        Some(ErrorCodeDef {
+            code: code.to_owned(),
+            rust_name: ext.name,
+            docs: vec![ext.description.trim().to_owned()],
+            operations: methods,
+        })
+    }
+
     pub(super) fn read_waiters(&mut self, operations: &[Operation]) -> Vec<Waiter> {
         let Some(v) = self.spec.extensions.get("x-waiters") else { return Vec::new() };
         let Some(map) = v.as_object() else {

@@ -12,6 +12,7 @@ mod diagnose;
 mod enums;
 mod extensions;
 mod operations;
+mod primary;
 mod reach;
 mod schemas;
 mod structs;
@@ -22,7 +23,7 @@ use openapiv3::{OpenAPI, PathItem, ReferenceOr, Schema};
 use serde_json::Value;
 
 use crate::diag::{join, Diagnostic};
-use crate::ir::{Api, Module, Operation, Tag, TypeDef, TypeRef, Waiter};
+use crate::ir::{Api, ErrorCodeDef, Module, Operation, Primary, Tag, TypeDef, TypeRef, Waiter};
 use crate::raw::{self, Kind};
 use crate::spec::Spec;
 
@@ -185,6 +186,7 @@ impl<'a> Lowerer<'a> {
         self.keys("/components", Kind::Components);
         self.envelope = self.read_envelope();
         self.lower_components();
+        let primaries = self.read_primaries();
 
         let mut operations = Vec::new();
         for (path, item) in &spec.paths.paths {
@@ -194,11 +196,12 @@ impl<'a> Lowerer<'a> {
         operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
         let waiters = self.read_waiters(&operations);
         self.read_operation_waiters(&mut operations, &waiters);
+        let error_codes = self.read_error_codes(&operations);
 
         self.prune(&operations);
         self.mark_request_side(&operations);
         self.check_setters();
-        self.finish(operations, waiters)
+        self.finish(operations, waiters, primaries, error_codes)
     }
 
     /// Every component schema, in name order, so problems in unused ones are reported too; only
@@ -315,7 +318,13 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The IR, or every diagnostic (sorted by line, deduplicated).
-    fn finish(self, operations: Vec<Operation>, waiters: Vec<Waiter>) -> Result<Api, Vec<Diagnostic>> {
+    fn finish(
+        self,
+        operations: Vec<Operation>,
+        waiters: Vec<Waiter>,
+        primaries: Vec<(String, Primary)>,
+        error_codes: Vec<ErrorCodeDef>,
+    ) -> Result<Api, Vec<Diagnostic>> {
         if !self.diags.is_empty() {
             let mut d = self.diags;
             d.sort_by(|a, b| (a.line, &a.pointer, &a.message).cmp(&(b.line, &b.pointer, &b.message)));
@@ -323,17 +332,21 @@ impl<'a> Lowerer<'a> {
             return Err(d);
         }
         let spec = self.spec;
+        // A primary of a type pruned as unused goes with it.
+        let primaries = primaries.into_iter().filter(|(t, _)| self.types.contains_key(t)).collect();
         Ok(Api {
             title: spec.info.title.clone(),
             version: spec.info.version.clone(),
             operations,
             types: self.types,
             waiters,
+            error_codes,
             tags: spec
                 .tags
                 .iter()
                 .map(|t| Tag { name: t.name.clone(), docs: t.description.iter().cloned().collect() })
                 .collect(),
+            primaries,
         })
     }
 

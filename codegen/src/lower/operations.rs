@@ -15,6 +15,7 @@ use crate::names::{is_snake_ident, pascal, snake, CLIENT_METHODS};
 use crate::raw::Kind;
 
 /// What a request field is besides its name, type and docs.
+#[derive(Clone, Copy)]
 pub(super) struct FieldSpec {
     pub(super) required: bool,
     pub(super) nullable: bool,
@@ -279,7 +280,7 @@ impl<'a> Lowerer<'a> {
         // Several JSON media types: the smallest name, whatever the map order.
         match body.content.iter().filter(|(ct, _)| is_json(ct)).min_by(|a, b| a.0.cmp(b.0)) {
             None if body.content.is_empty() => {
-                self.err(&rbp, "request body needs `content: application/json: schema: ...`")
+                self.err(&rbp, "request body needs `content: application/json: schema: ...`");
             }
             None => {}
             Some((ct, mt)) => {

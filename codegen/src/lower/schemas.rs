@@ -395,7 +395,7 @@ impl<'a> Lowerer<'a> {
                 }
                 Some((TypeRef::Bool, vec![]))
             }
-            Type::Array(at) => self.lower_array(at, pointer, name),
+            Type::Array(at) => self.lower_array(at, &schema.schema_data.extensions, pointer, name),
             Type::Object(ot) => {
                 if !ot.properties.is_empty() {
                     return self.named_object(schema, pointer, name);
@@ -485,8 +485,15 @@ impl<'a> Lowerer<'a> {
         Some((TypeRef::Named(name.to_owned()), extra))
     }
 
-    /// `type: array`: a `Vec` of the items' type.
-    fn lower_array(&mut self, at: &'a ArrayType, pointer: &str, name: &str) -> Option<(TypeRef, Vec<String>)> {
+    /// `type: array`: a `Vec` of the items' type; with `x-comma-separated: true` (string items
+    /// only) a `Vec<String>` sent and received as one comma-joined string.
+    fn lower_array(
+        &mut self,
+        at: &'a ArrayType,
+        ext: &indexmap::IndexMap<String, Value>,
+        pointer: &str,
+        name: &str,
+    ) -> Option<(TypeRef, Vec<String>)> {
         let Some(items) = &at.items else {
             self.err(pointer, "an array needs `items`: add `items: <schema>`");
             return None;
@@ -495,7 +502,35 @@ impl<'a> Lowerer<'a> {
         let item = self.lower_schema(sref_box(items), &join(pointer, "items"), &format!("{name}Item"));
         self.containers -= 1;
         let extra = bounds(at.min_items, at.max_items, "{a}–{b} items.", "At least {a} items.", "At most {b} items.");
-        Some((TypeRef::Vec(Box::new(item?.ty)), extra.into_iter().collect()))
+        let item = item?.ty;
+        if item == TypeRef::CommaList {
+            self.err(&join(pointer, "items"), "an array of `x-comma-separated` arrays is not supported");
+            return None;
+        }
+        let comma = match ext.get("x-comma-separated") {
+            None | Some(Value::Bool(false)) => false,
+            Some(Value::Bool(true)) if item == TypeRef::String => true,
+            Some(Value::Bool(true)) => {
+                self.err(
+                    &join(pointer, "x-comma-separated"),
+                    "`x-comma-separated: true` needs `items: {type: string}`",
+                );
+                return None;
+            }
+            Some(v) => {
+                self.err(
+                    &join(pointer, "x-comma-separated"),
+                    format!("`x-comma-separated: {v}` must be `true` or `false`"),
+                );
+                return None;
+            }
+        };
+        let mut extra: Vec<String> = extra.into_iter().collect();
+        if comma {
+            extra.push("On the wire: one string, the values joined with `,`.".to_owned());
+            return Some((TypeRef::CommaList, extra));
+        }
+        Some((TypeRef::Vec(Box::new(item)), extra))
     }
 
     /// Value type of a map (`additionalProperties`): free-form JSON when absent or `true`.
@@ -524,6 +559,7 @@ impl<'a> Lowerer<'a> {
             (TypeRef::Scalar, v) => v.is_string() || v.is_number() || v.is_boolean(),
             (TypeRef::Json, _) => true,
             (TypeRef::Vec(_), v) => v.is_array(),
+            (TypeRef::CommaList, v) => v.is_array(),
             (TypeRef::Map(_), v) => v.is_object(),
             (TypeRef::Named(n), v) => match self.types.get(n).map(|t| &t.kind) {
                 Some(TypeKind::StringEnum(vs)) => v.as_str().is_some_and(|s| vs.iter().any(|x| x.value == s)),
@@ -553,7 +589,13 @@ impl<'a> Lowerer<'a> {
 
 /// The doc note of a pair of bounds: `both`, `min` or `max` with `{a}` (the minimum) and `{b}`
 /// (the maximum) filled in; `None` without bounds.
-fn bounds<T: std::fmt::Display>(lo: Option<T>, hi: Option<T>, both: &str, min: &str, max: &str) -> Option<String> {
+fn bounds<T: std::fmt::Display + Copy>(
+    lo: Option<T>,
+    hi: Option<T>,
+    both: &str,
+    min: &str,
+    max: &str,
+) -> Option<String> {
     let fill = |template: &str, a: &Option<T>, b: &Option<T>| {
         let text = |x: &Option<T>| x.as_ref().map(ToString::to_string).unwrap_or_default();
         template.replace("{a}", &text(a)).replace("{b}", &text(b))

@@ -73,6 +73,7 @@ pub struct Verified {
 }
 
 /// Inputs of a verification, as received.
+#[derive(Debug)]
 pub struct Received<'a> {
     /// `Eop-Authorization` header.
     pub authorization: Option<&'a str>,

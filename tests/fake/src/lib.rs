@@ -46,6 +46,7 @@ pub mod transitions;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::ops::ControlFlow;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -312,6 +313,7 @@ impl FakeServer {
     }
 
     /// Adds an image (see [`SeedImage`]); returns its id.
+    #[allow(clippy::needless_pass_by_value, reason = "taken by value like a builder: callers build it inline")]
     pub fn seed_image(&self, image: SeedImage) -> String {
         self.shared.lock().seed_image(&image)
     }
@@ -402,13 +404,14 @@ async fn serve_connection(shared: Arc<Shared>, stream: TcpStream, mut stop: watc
 
 /// A success envelope as JSON.
 pub fn ok_envelope(return_obj: Value) -> Value {
-    json!({
+    let mut envelope = json!({
         "statusCode": 800,
         "errorCode": "",
         "message": "SUCCESS",
         "description": "成功",
-        "returnObj": return_obj,
-    })
+    });
+    envelope["returnObj"] = return_obj;
+    envelope
 }
 
 /// A failure envelope (`statusCode` 900) as JSON.
@@ -484,44 +487,8 @@ async fn api(
     raw_query: &str,
     body: &[u8],
 ) -> Response<Body> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let received = auth::Received {
-        authorization: header("eop-authorization"),
-        eop_date: header("eop-date"),
-        request_id: header("ctyun-eop-request-id"),
-        raw_query,
-        body,
-    };
-    let header_faults = header("x-fake-fault").map(Fault::parse_spec);
-    let (verified, faults) = {
-        let mut st = shared.lock();
-        let verified = auth::verify(&received, |ak| st.secret_for(ak), SystemTime::now(), shared.max_skew);
-        let access_key = match &verified {
-            Ok(v) => v.access_key.clone(),
-            Err(_) => header("eop-authorization").and_then(|a| a.split(' ').next()).unwrap_or("").to_owned(),
-        };
-        let faults = match (&verified, &header_faults) {
-            (Ok(_), Some(Ok(steps))) => Some(steps.clone()),
-            (Ok(_), None) => st.faults.take(path, &access_key),
-            _ => None,
-        };
-        st.record(RecordedRequest {
-            seq: 0,
-            access_key,
-            request_id: header("ctyun-eop-request-id").unwrap_or("").to_owned(),
-            eop_date: header("eop-date").unwrap_or("").to_owned(),
-            method: method.as_str().to_owned(),
-            path: path.to_owned(),
-            raw_query: raw_query.to_owned(),
-            user_agent: header("user-agent").unwrap_or("").to_owned(),
-            body_sha256: hex(&Sha256::digest(body)),
-            body_len: body.len(),
-            auth_error: verified.as_ref().err().map(|f| f.code.to_owned()),
-            fault: faults.as_deref().map(Fault::spec_text),
-            received_at: SystemTime::now(),
-        });
-        (verified, faults)
-    };
+    let header_faults = headers.get("x-fake-fault").and_then(|v| v.to_str().ok()).map(Fault::parse_spec);
+    let (verified, faults) = verify_and_record(shared, method, headers, path, raw_query, body, header_faults.as_ref());
     let verified = match verified {
         Ok(v) => v,
         Err(f) => {
@@ -534,10 +501,68 @@ async fn api(
             &fail_envelope("Fake.Fault.Invalid", &format!("x-fake-fault: {e}"), "故障注入参数错误"),
         );
     }
+    let mangle = match apply_faults(ctl, faults.unwrap_or_default()).await {
+        ControlFlow::Break(response) => return response,
+        ControlFlow::Continue(mangle) => mangle,
+    };
+    let (status, envelope) = run_operation(shared, &verified.access_key, method, path, raw_query, body);
+    mangled(status, envelope, mangle.as_ref())
+}
 
+/// Verifies the signature and logs the request; the faults to apply (from the `x-fake-fault`
+/// header, else the scripted ones), only when the signature holds.
+fn verify_and_record(
+    shared: &Shared,
+    method: &Method,
+    headers: &HeaderMap,
+    path: &str,
+    raw_query: &str,
+    body: &[u8],
+    header_faults: Option<&Result<Vec<Fault>, String>>,
+) -> (Result<auth::Verified, auth::AuthFailure>, Option<Vec<Fault>>) {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let received = auth::Received {
+        authorization: header("eop-authorization"),
+        eop_date: header("eop-date"),
+        request_id: header("ctyun-eop-request-id"),
+        raw_query,
+        body,
+    };
+    let mut st = shared.lock();
+    let verified = auth::verify(&received, |ak| st.secret_for(ak), SystemTime::now(), shared.max_skew);
+    let access_key = match &verified {
+        Ok(v) => v.access_key.clone(),
+        Err(_) => header("eop-authorization").and_then(|a| a.split(' ').next()).unwrap_or("").to_owned(),
+    };
+    let faults = match (&verified, header_faults) {
+        (Ok(_), Some(Ok(steps))) => Some(steps.clone()),
+        (Ok(_), None) => st.faults.take(path, &access_key),
+        _ => None,
+    };
+    st.record(RecordedRequest {
+        seq: 0,
+        access_key,
+        request_id: header("ctyun-eop-request-id").unwrap_or("").to_owned(),
+        eop_date: header("eop-date").unwrap_or("").to_owned(),
+        method: method.as_str().to_owned(),
+        path: path.to_owned(),
+        raw_query: raw_query.to_owned(),
+        user_agent: header("user-agent").unwrap_or("").to_owned(),
+        body_sha256: hex(&Sha256::digest(body)),
+        body_len: body.len(),
+        auth_error: verified.as_ref().err().map(|f| f.code.to_owned()),
+        fault: faults.as_deref().map(Fault::spec_text),
+        received_at: SystemTime::now(),
+    });
+    (verified, faults)
+}
+
+/// Applies fault steps in order: delays and `Retry-After` accumulate; a status, page or reset
+/// answers instead of the operation (`Break`); a body mangling is returned for later.
+async fn apply_faults(ctl: &ConnControl, faults: Vec<Fault>) -> ControlFlow<Response<Body>, Option<Fault>> {
     let mut mangle = None;
     let mut retry_after = None;
-    for step in faults.unwrap_or_default() {
+    for step in faults {
         match step {
             Fault::Delay(d) => tokio::time::sleep(d).await,
             Fault::RetryAfter(secs) => retry_after = Some(secs),
@@ -549,11 +574,11 @@ async fn api(
                 if let Some(secs) = retry_after {
                     r.headers_mut().insert("retry-after", secs.into());
                 }
-                return r;
+                return ControlFlow::Break(r);
             }
             Fault::PlainStatus(s) => {
                 let status = StatusCode::from_u16(s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                return respond(status, "text/plain; charset=utf-8", format!("{}\n", reason(s)));
+                return ControlFlow::Break(respond(status, "text/plain; charset=utf-8", format!("{}\n", reason(s))));
             }
             Fault::Html(s) => {
                 let status = StatusCode::from_u16(s).unwrap_or(StatusCode::BAD_GATEWAY);
@@ -562,14 +587,17 @@ async fn api(
                     "<html>\r\n<head><title>{r}</title></head>\r\n<body>\r\n<center><h1>{r}</h1></center>\r\n\
                      <hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
                 );
-                return respond(status, "text/html", page);
+                return ControlFlow::Break(respond(status, "text/html", page));
             }
-            Fault::Reset => return ctl.reset().await,
+            Fault::Reset => return ControlFlow::Break(ctl.reset().await),
             Fault::TruncatedJson | Fault::StringStatusCode => mangle = Some(step),
         }
     }
+    ControlFlow::Continue(mangle)
+}
 
-    let (status, mut envelope) = run_operation(shared, &verified.access_key, method, path, raw_query, body);
+/// The operation's answer, with a body fault (`statusCode` as a string, truncated JSON) applied.
+fn mangled(status: StatusCode, mut envelope: Value, mangle: Option<&Fault>) -> Response<Body> {
     match mangle {
         Some(Fault::StringStatusCode) => {
             if let Some(code) = envelope.get("statusCode").and_then(Value::as_i64) {

@@ -104,7 +104,7 @@ fn every_generated_operation_round_trips() {
         assert_eq!(detail.images.unwrap()[0].description.as_deref(), Some("renamed by ops"));
         owner
             .update_image_labels(UpdateImageLabelsRequest::new(
-                &id,
+                [&id],
                 vec![Label::new("team", "img")],
                 LabelOperation::Bind,
             ))
@@ -153,6 +153,7 @@ fn every_generated_operation_round_trips() {
         let shares = owner.list_image_shares(ListImageSharesRequest::new(&id)).await.unwrap();
         called.insert("list_image_shares");
         assert_eq!(shares.total_count, Some(1));
+        assert_eq!((shares.page_no, shares.page_size), (Some(1), Some(10)), "echoed as integers");
         let seen = friend
             .list_images(ListImagesRequest::new().image_visibility_code(ImageVisibilityCode::Shared))
             .await
@@ -218,6 +219,7 @@ fn get_image_of_a_missing_image_is_a_typed_not_found_by_default() {
     assert!(matches!(e, ctyun_image::Error::Api(_)), "{e:?}");
     assert!(e.is_not_found(), "{e:?}");
     assert_eq!(e.api_code(), Some("Image.ImageCheck.NotFound"));
+    assert_eq!(e.error_code(), Some(ctyun_image::ErrorCode::ImageNotFound), "typed from `x-error-codes`");
     assert_eq!(e.http_status(), Some(200), "a business failure: HTTP 200, statusCode 900");
     assert_eq!(e.operation(), Some("getImage"));
     assert!(e.as_api_error().is_some_and(|a| a.message.contains(missing)), "{e:?}");
@@ -229,4 +231,52 @@ fn get_image_of_a_missing_image_is_a_typed_not_found_by_default() {
     assert!(e.is_not_found(), "{e:?}");
     let old = rt().block_on(c.get_image(GetImageRequest::new(missing).error_free(true))).unwrap();
     assert!(old.images.unwrap_or_default().is_empty());
+}
+
+#[test]
+fn an_error_code_the_spec_does_not_declare_is_unknown_and_kept_verbatim() {
+    let (c, _) = client_for("unknown-code");
+    let req = OperateImageTaskRequest::new("no-such-task", TaskOperation::Cancel);
+    let e = rt().block_on(c.operate_image_task(req)).unwrap_err();
+    let code = e.error_code().expect("an API error has a code");
+    assert_eq!(code, ctyun_image::ErrorCode::Unknown("Image.Task.NotFound".into()), "{e:?}");
+    assert_eq!((code.as_str(), e.api_code()), ("Image.Task.NotFound", Some("Image.Task.NotFound")));
+    assert!(e.is_not_found(), "an undeclared `...NotFound` code still counts: {e:?}");
+    // The other declared codes parse to their variants (no fake path returns IAM codes).
+    assert_eq!(ctyun_image::ErrorCode::from("CTIAM_0005"), ctyun_image::ErrorCode::IamNoPermission);
+    assert_eq!(ctyun_image::ErrorCode::IamNoPrivilege.to_string(), "CTIAM_1044");
+}
+
+#[test]
+fn comma_separated_values_are_vecs_in_rust_and_one_joined_string_on_the_wire() {
+    let (c, ak) = client_for("comma");
+    let ids = server().seed_private_images(&ak, REGION, "comma", 2);
+    let req = UpdateImageLabelsRequest::new(&ids, vec![Label::new("team", "comma")], LabelOperation::Bind);
+    // The body field is one string (`x-comma-separated`), exactly as CTyun's doc types it.
+    let body = serde_json::to_value(&req).unwrap();
+    assert_eq!(body["imageIDList"], serde_json::json!(format!("{},{}", ids[0], ids[1])));
+    rt().block_on(c.update_image_labels(req)).unwrap();
+    // The fake splits the wire string itself: both images got the label.
+    for id in &ids {
+        let labels = server().state().images[id].labels.clone();
+        assert_eq!(labels, [("team".to_owned(), "comma".to_owned())], "{id}");
+    }
+    // Unshare takes a list of accounts; one entry is sent without a trailing comma.
+    let unshare = UnshareImageRequest::new(&ids[0]).destination_account_id(["a1", "b2"]);
+    assert_eq!(serde_json::to_value(&unshare).unwrap()["destinationAccountID"], "a1,b2");
+    // Responses: a comma-separated `imageScene` decodes into its values.
+    let apps = rt()
+        .block_on(c.list_images(ListImagesRequest::new().image_visibility_code(ImageVisibilityCode::Application)))
+        .unwrap()
+        .images
+        .unwrap();
+    let scenes: Vec<Vec<String>> = apps.iter().filter_map(|i| i.image_scene.clone()).collect();
+    assert!(scenes.contains(&vec!["website".to_owned()]), "{scenes:?}");
+    let image: ctyun_image::model::Image =
+        serde_json::from_value(serde_json::json!({"imageID": "i", "imageScene": "dev, gaming", "cwaiType": ""}))
+            .unwrap();
+    assert_eq!(image.image_scene, Some(vec!["dev".to_owned(), "gaming".to_owned()]));
+    assert_eq!(image.cwai_type, Some(vec![]), "an empty string is an empty list");
+    let back = serde_json::to_value(&image).unwrap();
+    assert_eq!(back["imageScene"], "dev,gaming", "serialized joined again");
 }

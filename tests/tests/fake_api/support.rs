@@ -154,6 +154,7 @@ impl Raw {
     }
 
     /// POST with a JSON body.
+    #[allow(clippy::needless_pass_by_value, reason = "callers pass `json!` literals")]
     pub fn post(&self, path: &str, body: Value) -> Answer {
         let bytes = serde_json::to_vec(&body).unwrap();
         rt().block_on(self.send(self.request("POST", path, &[], &bytes, None))).unwrap()

@@ -221,7 +221,7 @@ pub(super) fn import(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Outcome {
         status: task_rule.via,
         progress: 0,
         bucket: Some(c.bucket.clone()),
-        filename: Some(c.key.clone()),
+        filename: Some(c.key),
         format: Some(img.disk_format.clone()),
         created: std::time::SystemTime::now(),
         finished: None,

@@ -328,7 +328,7 @@ fn own_active<'s>(state: &'s mut State, account: &str, region: &str, id: &str) -
     Ok(img)
 }
 
-fn page(items: Vec<Value>, page_no: i64, page_size: i64, key: &str) -> Map<String, Value> {
+fn page(items: &[Value], page_no: i64, page_size: i64, key: &str) -> Map<String, Value> {
     let total = items.len() as i64;
     let total_page = if total == 0 { 0 } else { (total + page_size - 1) / page_size };
     let start = ((page_no - 1).saturating_mul(page_size)).min(total) as usize;

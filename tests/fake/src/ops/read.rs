@@ -133,7 +133,7 @@ pub(super) fn show_shared_list(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> 
     let page_size = p.int("pageSize", 10, 1, 50)?;
     let img = own(state, &ctx.account, &region, &id)?;
     let items: Vec<Value> = img.shares.iter().map(|s| img.to_json(View::Share(s), None)).collect();
-    let mut out = page(items, page_no, page_size, "images");
+    let mut out = page(&items, page_no, page_size, "images");
     out.insert("pageNo".into(), json!(page_no));
     out.insert("pageSize".into(), json!(page_size));
     Ok(Value::Object(out))
@@ -164,7 +164,7 @@ pub(super) fn list_import_tasks(state: &mut State, ctx: &Ctx, p: &Params<'_>) ->
     for (_, id) in &ids[start..end] {
         state.tick_task(id);
     }
-    Ok(Value::Object(page(items, page_no, page_size, "imageImportTasks")))
+    Ok(Value::Object(page(&items, page_no, page_size, "imageImportTasks")))
 }
 
 pub(super) fn list_tasks(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Outcome {
@@ -194,7 +194,7 @@ pub(super) fn list_tasks(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Outcom
     for (_, id) in &ids[start..end] {
         state.tick_task(id);
     }
-    let mut out = page(items, page_no, page_size, "results");
+    let mut out = page(&items, page_no, page_size, "results");
     out.remove("currentPage");
     Ok(Value::Object(out))
 }
