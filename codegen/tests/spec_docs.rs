@@ -47,26 +47,9 @@ fn effective_description<'a>(doc: &'a Value, schema: &'a Value, depth: usize) ->
     }
 }
 
-/// The first sentence, by the generator's rule (`emit::docs::first_sentence`): up to the first
-/// `.` followed by a space, outside code spans and parentheses, not ending `e.g.`/`i.e.`.
+/// The first sentence, by the generator's own rule (the one setters and accessors show).
 fn first_sentence(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let (mut depth, mut code) = (0i32, false);
-    for (i, c) in text.char_indices() {
-        match c {
-            '`' => code = !code,
-            '(' if !code => depth += 1,
-            ')' if !code => depth -= 1,
-            '.' if !code && depth <= 0 && text[i + 1..].starts_with(' ') => {
-                let before = &text[..i];
-                if !(before.ends_with("e.g") || before.ends_with("i.e")) {
-                    return text[..=i].to_owned();
-                }
-            }
-            _ => {}
-        }
-    }
-    text
+    ctyun_image_codegen::emit::first_sentence(&[text.to_owned()])
 }
 
 fn normalized(s: &str) -> String {

@@ -1553,11 +1553,11 @@ pub struct GetImageRequest {
     /// Wire name `imageID` (query); required.
     #[serde(skip)]
     pub image_id: String,
-    /// **Deprecated by CTyun.** When the image is not usable in the region: `true` (the
-    /// server's default) answers success with an empty `images` list; `false` (what CTyun's
-    /// doc recommends) answers a failure (`Image.ImageCheck.NotFound`). Will be removed,
-    /// after which the server behaves as `false`. This client sends `false` unless you set
-    /// it, so a missing image is an `Error::Api` with that code.
+    /// What a missing image (one not usable in the region) answers: `false` a failure
+    /// (`Image.ImageCheck.NotFound`), `true` success with an empty `images` list. **Deprecated
+    /// by CTyun:** the server's default is `true`, CTyun's doc recommends `false`, and once the
+    /// parameter is removed the server behaves as `false`. This client sends `false` unless you
+    /// set it, so a missing image is an `Error::Api` with that code.
     ///
     /// **Deprecated.**
     ///
@@ -1582,7 +1582,7 @@ impl GetImageRequest {
         self
     }
 
-    /// Sets `errorFree`: **Deprecated by CTyun.**
+    /// Sets `errorFree`: What a missing image (one not usable in the region) answers: `false` a failure (`Image.ImageCheck.NotFound`), `true` success with an empty `images` list.
     pub fn error_free(mut self, value: bool) -> Self {
         self.error_free = Some(value);
         self

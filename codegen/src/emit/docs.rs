@@ -33,7 +33,7 @@ pub(crate) fn field_docs(f: &Field, in_request: bool, rt: &Runtime) -> Vec<Strin
 
 /// The first sentence of the first non-empty paragraph (its lines joined): up to the first
 /// `.` followed by a space, outside code spans and parentheses and not ending `e.g.`/`i.e.`.
-pub(crate) fn first_sentence(docs: &[String]) -> String {
+pub fn first_sentence(docs: &[String]) -> String {
     let Some(para) = docs.iter().find(|d| !d.trim().is_empty()) else { return String::new() };
     let text = para.split_whitespace().collect::<Vec<_>>().join(" ");
     let (mut depth, mut code) = (0i32, false);

@@ -20,6 +20,9 @@ mod structs;
 mod types;
 mod waiters;
 
+/// The generator's first-sentence rule, for tests that check the spec against it.
+pub use docs::first_sentence;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
