@@ -14,13 +14,14 @@
 //! | `delay=MS` | wait MS milliseconds before answering (then go on with the next step, or answer normally) |
 //! | `retry-after=S` | add `Retry-After: S` (seconds) to the `NNN` answer that follows |
 //! | `500`, `502`, `503`, `429`, any `NNN` | answer HTTP NNN with a CTyun failure envelope (`statusCode` 900, `errorCode` `Eop.Gateway.*`); the operation is not run |
+//! | `error=CODE` | answer HTTP 200 with a CTyun business failure (`statusCode` 900, `errorCode` CODE, e.g. `CTIAM_0005`); the operation is not run |
 //! | `plain=NNN` | answer HTTP NNN with a `text/plain` body (no envelope); the operation is not run |
 //! | `html` / `html=NNN` | answer HTTP NNN (default 502) with an nginx-style HTML error page; the operation is not run |
 //! | `reset` | close the connection without any response (TCP RST); the operation is not run |
 //! | `truncated` | run the operation, then send only the first half of its JSON body (valid HTTP, invalid JSON) |
 //! | `string-status` | run the operation, then send its envelope with `statusCode` as a JSON string (`"800"` / `"900"`) |
 //!
-//! At most one of the answering steps (`NNN`, `plain`, `html`, `reset`, `truncated`,
+//! At most one of the answering steps (`NNN`, `error`, `plain`, `html`, `reset`, `truncated`,
 //! `string-status`) may appear, after any delays.
 
 use std::fmt;
@@ -36,6 +37,9 @@ pub enum Fault {
     RetryAfter(u32),
     /// HTTP status with a CTyun failure envelope (`503`).
     Status(u16),
+    /// A CTyun business failure with this error code, as CTyun sends one: HTTP 200, `statusCode`
+    /// 900 (`error=CTIAM_0005`). For testing how your code handles a given error code.
+    ApiError(String),
     /// HTTP status with a plain-text body (`plain=503`).
     PlainStatus(u16),
     /// HTTP status with an HTML error page (`html=502`).
@@ -98,6 +102,10 @@ impl FromStr for Fault {
             ("retry-after", Some(secs)) => {
                 secs.parse::<u32>().map(Fault::RetryAfter).map_err(|_| format!("retry-after={secs:?}: seconds expected"))
             }
+            ("error", Some(code)) if !code.is_empty() && !code.contains(char::is_whitespace) => {
+                Ok(Fault::ApiError(code.to_owned()))
+            }
+            ("error", _) => Err(format!("{s:?}: error=CODE expects a CTyun error code such as CTIAM_0005")),
             ("plain", Some(code)) => status(code).map(Fault::PlainStatus),
             ("html", None) => Ok(Fault::Html(502)),
             ("html", Some(code)) => status(code).map(Fault::Html),
@@ -106,7 +114,7 @@ impl FromStr for Fault {
             ("string-status", None) => Ok(Fault::StringStatusCode),
             (code, None) if code.bytes().all(|b| b.is_ascii_digit()) => status(code).map(Fault::Status),
             _ => Err(format!(
-                "unknown fault step {s:?} (expected NNN, plain=NNN, html[=NNN], delay=MS, reset, truncated, string-status)"
+                "unknown fault step {s:?} (expected NNN, error=CODE, plain=NNN, html[=NNN], delay=MS, reset, truncated, string-status)"
             )),
         }
     }
@@ -118,6 +126,7 @@ impl fmt::Display for Fault {
             Fault::Delay(d) => write!(f, "delay={}", d.as_millis()),
             Fault::RetryAfter(s) => write!(f, "retry-after={s}"),
             Fault::Status(s) => write!(f, "{s}"),
+            Fault::ApiError(code) => write!(f, "error={code}"),
             Fault::PlainStatus(s) => write!(f, "plain={s}"),
             Fault::Html(s) => write!(f, "html={s}"),
             Fault::Reset => f.write_str("reset"),
@@ -238,7 +247,7 @@ mod tests {
         let steps = Fault::parse_spec("delay=250, 503").unwrap();
         assert_eq!(steps, vec![Fault::Delay(Duration::from_millis(250)), Fault::Status(503)]);
         assert_eq!(Fault::spec_text(&steps), "delay=250,503");
-        for s in ["reset", "html=500", "plain=429", "truncated", "string-status", "delay=1"] {
+        for s in ["reset", "html=500", "plain=429", "truncated", "string-status", "delay=1", "error=CTIAM_0005"] {
             assert_eq!(Fault::spec_text(&Fault::parse_spec(s).unwrap()), s);
         }
         assert_eq!(Fault::parse_spec("html").unwrap(), vec![Fault::Html(502)]);
@@ -246,6 +255,8 @@ mod tests {
         assert!(Fault::parse_spec("503,delay=5").is_err());
         assert!(Fault::parse_spec("42").is_err());
         assert!(Fault::parse_spec("boom").is_err());
+        assert!(Fault::parse_spec("error=").is_err());
+        assert!(Fault::parse_spec("error=503,reset").is_err());
         assert!(Fault::parse_spec("").is_err());
     }
 

@@ -576,6 +576,13 @@ async fn apply_faults(ctl: &ConnControl, faults: Vec<Fault>) -> ControlFlow<Resp
                 }
                 return ControlFlow::Break(r);
             }
+            Fault::ApiError(code) => {
+                let message = format!("injected fault: CTyun error {code}");
+                return ControlFlow::Break(json_response(
+                    StatusCode::OK,
+                    &fail_envelope(&code, &message, "注入的错误"),
+                ));
+            }
             Fault::PlainStatus(s) => {
                 let status = StatusCode::from_u16(s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                 return ControlFlow::Break(respond(status, "text/plain; charset=utf-8", format!("{}\n", reason(s))));

@@ -11,7 +11,7 @@ use ctyun_image::model::{
 use ctyun_image::operations::*;
 use ctyun_image::Client;
 
-use ctyun_image_tests::FakeServer;
+use ctyun_image_tests::{FakeServer, Fault, FaultRule};
 
 use crate::support::{rt, server, slow_server, REGION};
 
@@ -242,9 +242,22 @@ fn an_error_code_the_spec_does_not_declare_is_unknown_and_kept_verbatim() {
     assert_eq!(code, ctyun_image::ErrorCode::Unknown("Image.Task.NotFound".into()), "{e:?}");
     assert_eq!((code.as_str(), e.api_code()), ("Image.Task.NotFound", Some("Image.Task.NotFound")));
     assert!(e.is_not_found(), "an undeclared `...NotFound` code still counts: {e:?}");
-    // The other declared codes parse to their variants (no fake path returns IAM codes).
-    assert_eq!(ctyun_image::ErrorCode::from("CTIAM_0005"), ctyun_image::ErrorCode::IamNoPermission);
     assert_eq!(ctyun_image::ErrorCode::IamNoPrivilege.to_string(), "CTIAM_1044");
+}
+
+#[test]
+fn iam_error_codes_from_any_operation_are_typed() {
+    use ctyun_image::ErrorCode;
+    let (c, ak) = client_for("iam-codes");
+    for (wire, typed) in [("CTIAM_0005", ErrorCode::IamNoPermission), ("CTIAM_1044", ErrorCode::IamNoPrivilege)] {
+        server().inject_rule(FaultRule::new(Fault::ApiError(wire.to_owned())).times(1).access_key(&ak));
+        let e = rt().block_on(c.list_images(ListImagesRequest::new())).unwrap_err();
+        assert_eq!(e.error_code(), Some(typed), "{e:?}");
+        assert_eq!((e.api_code(), e.http_status()), (Some(wire), Some(200)), "{e:?}");
+        assert!(!e.is_not_found() && !e.is_throttled(), "{e:?}");
+    }
+    // The fault was used up: the next call is answered normally.
+    rt().block_on(c.list_images(ListImagesRequest::new())).unwrap();
 }
 
 #[test]
