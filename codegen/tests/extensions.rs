@@ -34,7 +34,11 @@ fn a_wrong_delay_is_reported_at_the_delay() {
     let d = about_waiters(&all);
     assert_eq!(d.pointer, "/x-waiters/imageActive/delay/min");
     assert_eq!(d.line, Some(line_of("delay: {min: 5, max: 30}")));
-    assert!(d.message.contains("a waiter is `{") && d.message.contains("\"soon\""), "{}", d.message);
+    assert!(
+        d.message.contains("a waiter is `{") && d.message.contains("expected a number, found the text `soon`"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
@@ -45,7 +49,11 @@ fn an_unknown_acceptor_state_is_reported_at_the_state() {
     );
     let d = about_waiters(&d);
     assert_eq!(d.pointer, "/x-waiters/imageActive/acceptors/0/state");
-    assert!(d.message.contains("unknown variant `succeeded`"), "{}", d.message);
+    assert!(
+        d.message.contains("unknown value `succeeded`: expected one of `success`, `failure`, `retry`"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]

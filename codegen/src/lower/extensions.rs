@@ -152,7 +152,11 @@ impl Lowerer<'_> {
             Ok(t) => Some(t),
             Err(e) => {
                 let at = crate::spec::path_to_pointer(pointer, e.path());
-                let msg = if at == pointer { shape.to_owned() } else { format!("{shape}: {}", e.inner()) };
+                let msg = if at == pointer {
+                    shape.to_owned()
+                } else {
+                    format!("{shape}: {}", crate::diag::humanize_serde(&e.inner().to_string()))
+                };
                 self.err(&at, msg);
                 None
             }
