@@ -129,7 +129,7 @@ impl Client {
 /// Attempts until success, a final failure, or no retry left.
 async fn call_loop(client: &Client, call: &Prepared<'_>) -> Result<RawReturn, Error> {
     let inner = &*client.inner;
-    let mut backoff = Backoff::new(&inner.retry, call.started, inner.operation_timeout);
+    let backoff = Backoff::new(&inner.retry, call.started, inner.operation_timeout);
     let (mut attempt, mut spent, mut resigned) = (0u32, 0u32, false);
     loop {
         attempt += 1;

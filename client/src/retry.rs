@@ -83,35 +83,13 @@ impl RetryConfig {
     }
 }
 
-/// A small jitter source (splitmix64 seeded from the clock); spread, not secrecy.
-pub(crate) struct Jitter(u64);
-
-impl Jitter {
-    pub(crate) fn new() -> Self {
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0);
-        Jitter(seed | 1)
-    }
-
-    pub(crate) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `[d/2, d]`.
-    pub(crate) fn equal(&mut self, d: Duration) -> Duration {
-        let half = d / 2;
-        let span = (d - half).as_nanos() as u64;
-        if span == 0 {
-            return d;
-        }
-        half + Duration::from_nanos(self.next_u64() % (span + 1))
-    }
+/// "Equal jitter": uniform in `[d/2, d]`, which keeps a floor so a retry is not instant while
+/// still spreading many clients apart. Random bits from the OS (getrandom, already used for
+/// request ids); should that fail, the floor.
+pub(crate) fn equal_jitter(d: Duration) -> Duration {
+    let half = d / 2;
+    let span = (d - half).as_nanos() as u64;
+    half + Duration::from_nanos(getrandom::u64().unwrap_or(0) % span.saturating_add(1))
 }
 
 /// What kind of failure an attempt ended in, as far as retrying is concerned.
@@ -166,26 +144,22 @@ pub(crate) struct Backoff<'a> {
     config: &'a RetryConfig,
     started: Instant,
     deadline: Option<Duration>,
-    jitter: Jitter,
 }
 
 impl<'a> Backoff<'a> {
     /// `deadline`: the operation timeout, if any, counted from `started`.
     pub(crate) fn new(config: &'a RetryConfig, started: Instant, deadline: Option<Duration>) -> Self {
-        Backoff { config, started, deadline, jitter: Jitter::new() }
+        Backoff { config, started, deadline }
     }
 
     /// What to do after attempt `attempt` failed; `retry_after` is the server's `Retry-After`
     /// (honoured on 429/503), used instead of the computed back-off.
-    pub(crate) fn next(&mut self, attempt: u32, retry_after: Option<Duration>) -> Next {
+    pub(crate) fn next(&self, attempt: u32, retry_after: Option<Duration>) -> Next {
         if attempt >= self.config.max_attempts {
             return Next::Stop;
         }
-        // "Equal jitter": uniform in [ceiling/2, ceiling], which keeps a floor so retries are not
-        // instant while still spreading many clients apart.
-        let delay = retry_after.unwrap_or_else(|| {
-            self.jitter.equal(ceiling(self.config.initial_backoff, self.config.max_backoff, attempt))
-        });
+        let delay = retry_after
+            .unwrap_or_else(|| equal_jitter(ceiling(self.config.initial_backoff, self.config.max_backoff, attempt)));
         let resume = self.started.elapsed() + delay;
         let over = resume > self.config.max_elapsed || self.deadline.is_some_and(|total| resume >= total);
         match (over, retry_after) {
@@ -299,7 +273,7 @@ mod tests {
             .with_max_attempts(10)
             .with_backoff(Duration::from_millis(100), Duration::from_millis(1000))
             .with_max_elapsed(Duration::from_secs(3600));
-        let mut b = Backoff::new(&cfg, Instant::now(), None);
+        let b = Backoff::new(&cfg, Instant::now(), None);
         for attempt in 1..10 {
             let Next::Retry(d) = b.next(attempt, None) else { panic!("attempt {attempt}") };
             let ceiling = Duration::from_millis(100 * (1 << (attempt - 1))).min(Duration::from_millis(1000));
@@ -311,7 +285,7 @@ mod tests {
     #[test]
     fn elapsed_budget_stops_retries() {
         let cfg = RetryConfig::default().with_max_elapsed(Duration::from_millis(0));
-        let mut b = Backoff::new(&cfg, Instant::now(), None);
+        let b = Backoff::new(&cfg, Instant::now(), None);
         assert_eq!(b.next(1, None), Next::Stop);
         assert_eq!(Backoff::new(&RetryConfig::disabled(), Instant::now(), None).next(1, None), Next::Stop);
     }
@@ -319,11 +293,11 @@ mod tests {
     #[test]
     fn retry_after_is_honoured_within_budget_and_deadline() {
         let cfg = RetryConfig::default();
-        let mut b = Backoff::new(&cfg, Instant::now(), Some(Duration::from_secs(10)));
+        let b = Backoff::new(&cfg, Instant::now(), Some(Duration::from_secs(10)));
         let s = Duration::from_secs;
         assert_eq!(b.next(1, Some(s(2))), Next::Retry(s(2)));
         assert_eq!(b.next(1, Some(s(11))), Next::RetryAfterTooLong(s(11)));
-        let mut b = Backoff::new(&cfg, Instant::now(), None);
+        let b = Backoff::new(&cfg, Instant::now(), None);
         assert_eq!(b.next(1, Some(s(91))), Next::RetryAfterTooLong(s(91)));
     }
 

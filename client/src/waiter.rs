@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::attempt::RawReturn;
 use crate::error::{WaiterError, WaiterErrorKind};
-use crate::retry::{ceiling, Jitter};
+use crate::retry::{ceiling, equal_jitter};
 use crate::runtime::Operation;
 use crate::{Client, Error};
 
@@ -155,7 +155,6 @@ impl Client {
         let started = Instant::now();
         let (min_delay, max_delay) = self.inner.waiter_delays.unwrap_or((waiter.min_delay, waiter.max_delay));
         let (mut polls, mut last_seen, mut last_request_id) = (0, None, None);
-        let mut jitter = Jitter::new();
         let stop = |kind, polls, observed, last_request_id| {
             let operation = O::DESCRIPTOR.operation_id;
             let elapsed = started.elapsed();
@@ -207,7 +206,7 @@ impl Client {
                 }
                 Some((AcceptorState::Retry, _)) | None => {}
             }
-            let delay = jitter.equal(ceiling(min_delay, max_delay, polls));
+            let delay = equal_jitter(ceiling(min_delay, max_delay, polls));
             tokio::time::sleep(delay.min(max_wait.saturating_sub(started.elapsed()))).await;
         }
     }
