@@ -245,29 +245,12 @@ impl Serialize for Scalar {
 
 impl<'de> Deserialize<'de> for Scalar {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = Scalar;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string, number or boolean")
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
-            }
-            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_owned()))
-            }
+        use serde_json::Value;
+        match Value::deserialize(d)? {
+            Value::String(s) => Ok(Scalar(s)),
+            v @ (Value::Number(_) | Value::Bool(_)) => Ok(Scalar(v.to_string())),
+            v => Err(serde::de::Error::custom(format_args!("expected a string, number or boolean, found {v}"))),
         }
-        d.deserialize_any(V)
     }
 }
 
@@ -365,5 +348,23 @@ pub mod comma_list {
             struct Inner(#[serde(deserialize_with = "super::deserialize")] Vec<String>);
             Ok(Option::<Inner>::deserialize(d)?.map(|i| i.0))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scalar;
+
+    #[test]
+    fn scalar_keeps_the_text_of_strings_numbers_and_booleans() {
+        let text = |json: &str| serde_json::from_str::<Scalar>(json).map(|s| s.0).map_err(|e| e.to_string());
+        assert_eq!(text(r#""3""#), Ok("3".into()));
+        assert_eq!(text("3"), Ok("3".into()));
+        assert_eq!(text("-7"), Ok("-7".into()));
+        assert_eq!(text("2.5"), Ok("2.5".into()));
+        assert_eq!(text("true"), Ok("true".into()));
+        let err = text("[1]").unwrap_err();
+        assert!(err.contains("expected a string, number or boolean, found [1]"), "{err}");
+        assert!(text("null").is_err());
     }
 }
