@@ -115,22 +115,18 @@ fn is_empty(v: Option<&Value>) -> bool {
     }
 }
 
-/// The acceptor a successful poll matches, with a description of what was observed.
-fn match_output(def: &WaiterDef, value: &Value) -> Option<(AcceptorState, String)> {
-    def.acceptors.iter().find_map(|a| match a.matcher {
-        Matcher::PathEquals(path, values) => {
-            let v = lookup(value, path)?;
-            let text = as_text(v);
+/// The first acceptor a poll matches (its `returnObj`, or the API error code it failed with),
+/// with a description of what was observed.
+fn matching(def: &WaiterDef, poll: Result<&Value, &str>) -> Option<(AcceptorState, String)> {
+    def.acceptors.iter().find_map(|a| match (a.matcher, poll) {
+        (Matcher::PathEquals(path, values), Ok(value)) => {
+            let text = as_text(lookup(value, path)?);
             values.contains(&text.as_str()).then(|| (a.state, format!("{path} = {text}")))
         }
-        Matcher::PathEmpty(path) => is_empty(lookup(value, path)).then(|| (a.state, format!("{path} is empty"))),
-        Matcher::ErrorCode(_) => None,
-    })
-}
-
-fn match_error(def: &WaiterDef, code: &str) -> Option<(AcceptorState, String)> {
-    def.acceptors.iter().find_map(|a| match a.matcher {
-        Matcher::ErrorCode(c) if c == code => Some((a.state, format!("error code {code}"))),
+        (Matcher::PathEmpty(path), Ok(value)) => {
+            is_empty(lookup(value, path)).then(|| (a.state, format!("{path} is empty")))
+        }
+        (Matcher::ErrorCode(c), Err(code)) if c == code => Some((a.state, format!("error code {code}"))),
         _ => None,
     })
 }
@@ -184,11 +180,11 @@ impl Client {
                     last_request_id = Some(raw.context.request_id.clone());
                     let value: Value = serde_json::from_str(&raw.return_obj).unwrap_or(Value::Null);
                     last_seen = describe(waiter, &value).or(last_seen);
-                    (match_output(waiter, &value), Some(raw))
+                    (matching(waiter, Ok(&value)), Some(raw))
                 }
                 Err(e) => {
                     last_request_id = e.request_id().map(str::to_owned);
-                    match e.api_code().and_then(|c| match_error(waiter, c)) {
+                    match e.api_code().and_then(|c| matching(waiter, Err(c))) {
                         Some(m) => (Some(m), None),
                         // Retried already by the pipeline where that is safe; anything else ends the wait.
                         None => return Err(e),
@@ -241,14 +237,14 @@ mod tests {
         assert_eq!(lookup(&v, "images[0].imageStatus"), Some(&json!("active")));
         assert_eq!(lookup(&v, "images[0].n"), Some(&json!(3)));
         assert_eq!(lookup(&v, "images[1].imageStatus"), None);
-        assert_eq!(match_output(&DEF, &v).map(|m| m.0), Some(AcceptorState::Success));
+        assert_eq!(matching(&DEF, Ok(&v)).map(|m| m.0), Some(AcceptorState::Success));
         let v = json!({"images": [{"imageStatus": "killed"}]});
-        assert_eq!(match_output(&DEF, &v).map(|m| m.0), Some(AcceptorState::Failure));
+        assert_eq!(matching(&DEF, Ok(&v)).map(|m| m.0), Some(AcceptorState::Failure));
         let v = json!({"images": [{"imageStatus": "queued"}]});
-        assert_eq!(match_output(&DEF, &v), None);
+        assert_eq!(matching(&DEF, Ok(&v)), None);
         assert_eq!(describe(&DEF, &v).as_deref(), Some("images[0].imageStatus = queued"));
-        assert_eq!(match_output(&DEF, &json!({"images": []})).map(|m| m.0), Some(AcceptorState::Success));
-        assert_eq!(match_error(&DEF, "Image.ImageCheck.NotFound").map(|m| m.0), Some(AcceptorState::Success));
-        assert_eq!(match_error(&DEF, "Other"), None);
+        assert_eq!(matching(&DEF, Ok(&json!({"images": []}))).map(|m| m.0), Some(AcceptorState::Success));
+        assert_eq!(matching(&DEF, Err("Image.ImageCheck.NotFound")).map(|m| m.0), Some(AcceptorState::Success));
+        assert_eq!(matching(&DEF, Err("Other")), None);
     }
 }
