@@ -68,7 +68,8 @@ commands:
   semver-agreement
             (opt-in, slow) diff verdicts vs cargo-semver-checks on every diff fixture
   bench     run the criterion benches and print the ratios against their budgets
-  loc       lines of code of the hand-written runtime (--check: fail over budget), longest fns
+  loc       lines of code of the hand-written runtime and longest fns (--check: fail over the
+            runtime ceiling or a function over 80 lines)
 
 `cargo xtask <command> --help` describes a command's options.
 ";

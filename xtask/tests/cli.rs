@@ -34,7 +34,7 @@ fn no_command_is_usage_and_exit_2() {
 
 #[test]
 fn every_command_has_help() {
-    for cmd in ["codegen", "diff", "bench", "changelog", "package-check", "semver-agreement"] {
+    for cmd in ["codegen", "diff", "bench", "changelog", "package-check", "semver-agreement", "loc"] {
         for flag in ["--help", "-h"] {
             let (code, out, err) = xtask_in(checkout(), &[cmd, flag]);
             assert_eq!(code, 0, "{cmd} {flag}: {err}");
@@ -91,4 +91,35 @@ fn codegen_check_flags_stray_files() {
     let (code, _, err) = xtask_in(&ws, &["codegen", "--check"]);
     assert_eq!(code, 0, "{err}");
     let _ = fs::remove_dir_all(&ws);
+}
+
+/// `loc --check` (run by `.ci/run`) fails on a runtime over its ceiling and on a long function
+/// outside tests, naming it; a long test function is reported, not failed.
+#[test]
+fn loc_check_enforces_the_ceiling_and_the_function_limit() {
+    let dir = scratch_workspace("loc");
+    let body = |n: usize| (0..n).map(|i| format!("    let _v{i} = {i};\n")).collect::<String>();
+    fs::write(dir.join("client/src/lib.rs"), format!("pub fn short() {{\n{}}}\n", body(10))).unwrap();
+    fs::create_dir_all(dir.join("tests/tests")).unwrap();
+    fs::write(dir.join("tests/tests/long.rs"), format!("#[test]\nfn scenario() {{\n{}}}\n", body(120))).unwrap();
+    let (code, out, err) = xtask_in(&dir, &["loc", "--check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("   12  client/src/lib.rs") && out.contains("(tests): tests/tests/long.rs:2 scenario"),
+        "{out}"
+    );
+
+    fs::create_dir_all(dir.join("xtask/src")).unwrap();
+    fs::write(dir.join("xtask/src/main.rs"), format!("fn long() {{\n{}}}\n", body(90))).unwrap();
+    let (code, _, err) = xtask_in(&dir, &["loc", "--check"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("xtask/src/main.rs:1 long has 92 lines of code, over the limit of 80"), "{err}");
+    assert!(!err.contains("scenario"), "tests are not limited: {err}");
+
+    fs::remove_file(dir.join("xtask/src/main.rs")).unwrap();
+    fs::write(dir.join("client/src/big.rs"), body(1900)).unwrap();
+    let (code, _, err) = xtask_in(&dir, &["loc", "--check"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("over its ceiling"), "{err}");
+    let _ = fs::remove_dir_all(&dir);
 }
