@@ -444,98 +444,108 @@ fn yaml_block_key(content: &str) -> Option<String> {
     Some(content[..colon].trim_end().to_owned())
 }
 
+/// The shape of a YAML value, as far as OpenAPI keys care.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    Map,
+    List,
+    Text,
+    Bool,
+    Number,
+}
+/// The shape of `v` (`None` for null and tagged values).
+fn shape(v: &serde_yaml::Value) -> Option<Shape> {
+    use serde_yaml::Value as V;
+    Some(match v {
+        V::Mapping(_) => Shape::Map,
+        V::Sequence(_) => Shape::List,
+        V::String(_) => Shape::Text,
+        V::Bool(_) => Shape::Bool,
+        V::Number(_) => Shape::Number,
+        _ => return None,
+    })
+}
+/// What the value of `key` in an OpenAPI object must be (`parent` is the key holding it).
+fn expects(key: &str, parent: &str, siblings: &serde_yaml::Mapping) -> Option<Shape> {
+    Some(match key {
+        "info" | "paths" | "components" | "get" | "put" | "post" | "delete" | "options" | "head" | "patch"
+        | "trace" | "requestBody" | "content" | "schema" | "properties" | "items" | "responses" | "externalDocs"
+        | "contact" | "license" | "not" | "discriminator" | "schemas" | "requestBodies" => Shape::Map,
+        "parameters" if parent == "components" => Shape::Map,
+        "required" if siblings.contains_key("in") || siblings.contains_key("name") => Shape::Bool,
+        "parameters" | "required" | "enum" | "allOf" | "oneOf" | "anyOf" | "tags" | "servers" | "security" => {
+            Shape::List
+        }
+        "openapi" | "operationId" | "summary" | "description" | "title" | "type" | "format" | "pattern" | "name"
+        | "in" | "$ref" | "version" => Shape::Text,
+        "nullable" | "deprecated" | "readOnly" | "writeOnly" | "uniqueItems" | "exclusiveMinimum"
+        | "exclusiveMaximum" | "allowEmptyValue" | "explode" | "allowReserved" => Shape::Bool,
+        "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" | "minimum"
+        | "maximum" | "multipleOf" => Shape::Number,
+        _ => return None,
+    })
+}
+/// Mappings keyed by names the user chose: their keys are not OpenAPI keywords.
+fn named(parent: &str, grandparent: &str) -> bool {
+    matches!(
+        parent,
+        "properties"
+            | "schemas"
+            | "paths"
+            | "responses"
+            | "content"
+            | "requestBodies"
+            | "headers"
+            | "examples"
+            | "links"
+            | "callbacks"
+            | "securitySchemes"
+            | "variables"
+            | "mapping"
+    ) || (parent == "parameters" && grandparent == "components")
+}
+/// The first node under `v` (at `pointer`) whose key expects another shape and has `found`.
+fn walk(
+    v: &serde_yaml::Value,
+    pointer: &str,
+    parent: &str,
+    grandparent: &str,
+    found: Shape,
+    depth: usize,
+) -> Option<String> {
+    use serde_yaml::Value as V;
+    if depth > 64 {
+        return None;
+    }
+    match v {
+        V::Mapping(m) => m.iter().find_map(|(k, x)| {
+            let key = raw::key_text(k)?;
+            if key.starts_with("x-") || matches!(key.as_str(), "example" | "default") {
+                return None;
+            }
+            let here = diag::join(pointer, &key);
+            if !named(parent, grandparent) {
+                if let Some(want) = expects(&key, parent, m) {
+                    let has = shape(x);
+                    if has != Some(want) && has == Some(found) {
+                        return Some(here);
+                    }
+                }
+            }
+            walk(x, &here, &key, parent, found, depth + 1)
+        }),
+        V::Sequence(s) => {
+            s.iter().enumerate().find_map(|(i, x)| walk(x, &diag::join(pointer, i), "", parent, found, depth + 1))
+        }
+        _ => None,
+    }
+}
+
 /// For a typed-parse error "invalid type: <found>, expected ..." at `pointer`: the first node
 /// in that subtree whose key expects another shape than it has, and has the shape found. The
 /// typed model buffers untagged and flattened parts, so serde's own path often stops at an
 /// ancestor (`/paths` for a list written where an operation belongs).
 fn shape_mismatch(raw: &serde_yaml::Value, pointer: &str, error: &str) -> Option<String> {
-    use serde_yaml::Value as V;
-    #[derive(Clone, Copy, PartialEq)]
-    enum Shape {
-        Map,
-        List,
-        Text,
-        Bool,
-        Number,
-    }
-    fn shape(v: &V) -> Option<Shape> {
-        Some(match v {
-            V::Mapping(_) => Shape::Map,
-            V::Sequence(_) => Shape::List,
-            V::String(_) => Shape::Text,
-            V::Bool(_) => Shape::Bool,
-            V::Number(_) => Shape::Number,
-            _ => return None,
-        })
-    }
-    /// What the value of `key` in an OpenAPI object must be (`parent` is the key holding it).
-    fn expects(key: &str, parent: &str, siblings: &serde_yaml::Mapping) -> Option<Shape> {
-        Some(match key {
-            "info" | "paths" | "components" | "get" | "put" | "post" | "delete" | "options" | "head" | "patch"
-            | "trace" | "requestBody" | "content" | "schema" | "properties" | "items" | "responses"
-            | "externalDocs" | "contact" | "license" | "not" | "discriminator" | "schemas" | "requestBodies" => {
-                Shape::Map
-            }
-            "parameters" if parent == "components" => Shape::Map,
-            "required" if siblings.contains_key("in") || siblings.contains_key("name") => Shape::Bool,
-            "parameters" | "required" | "enum" | "allOf" | "oneOf" | "anyOf" | "tags" | "servers" | "security" => {
-                Shape::List
-            }
-            "openapi" | "operationId" | "summary" | "description" | "title" | "type" | "format" | "pattern"
-            | "name" | "in" | "$ref" | "version" => Shape::Text,
-            "nullable" | "deprecated" | "readOnly" | "writeOnly" | "uniqueItems" | "exclusiveMinimum"
-            | "exclusiveMaximum" | "allowEmptyValue" | "explode" | "allowReserved" => Shape::Bool,
-            "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" | "minimum"
-            | "maximum" | "multipleOf" => Shape::Number,
-            _ => return None,
-        })
-    }
-    /// Mappings keyed by names the user chose: their keys are not OpenAPI keywords.
-    fn named(parent: &str, grandparent: &str) -> bool {
-        matches!(
-            parent,
-            "properties"
-                | "schemas"
-                | "paths"
-                | "responses"
-                | "content"
-                | "requestBodies"
-                | "headers"
-                | "examples"
-                | "links"
-                | "callbacks"
-                | "securitySchemes"
-                | "variables"
-                | "mapping"
-        ) || (parent == "parameters" && grandparent == "components")
-    }
-    fn walk(v: &V, pointer: &str, parent: &str, grandparent: &str, found: Shape, depth: usize) -> Option<String> {
-        if depth > 64 {
-            return None;
-        }
-        match v {
-            V::Mapping(m) => m.iter().find_map(|(k, x)| {
-                let key = raw::key_text(k)?;
-                if key.starts_with("x-") || matches!(key.as_str(), "example" | "default") {
-                    return None;
-                }
-                let here = diag::join(pointer, &key);
-                if !named(parent, grandparent) {
-                    if let Some(want) = expects(&key, parent, m) {
-                        let has = shape(x);
-                        if has != Some(want) && has == Some(found) {
-                            return Some(here);
-                        }
-                    }
-                }
-                walk(x, &here, &key, parent, found, depth + 1)
-            }),
-            V::Sequence(s) => {
-                s.iter().enumerate().find_map(|(i, x)| walk(x, &diag::join(pointer, i), "", parent, found, depth + 1))
-            }
-            _ => None,
-        }
-    }
     let found = error.strip_prefix("invalid type: ")?;
     let found = [
         ("sequence", Shape::List),
