@@ -140,6 +140,47 @@ pub(super) fn validate_file_source(_state: &mut State, _ctx: &Ctx, p: &Params<'_
     }))
 }
 
+impl FileCheck {
+    /// Why an import from this file would fail, or `None` when it can be imported.
+    fn problem(&self) -> Option<&'static str> {
+        [
+            (!self.valid_url, "the URL is not {endpoint}/{bucket}/{key}"),
+            (!self.valid_endpoint, "the endpoint is not an object-storage endpoint of this region"),
+            (!self.reachable_bucket, "the bucket does not exist"),
+            (!self.reachable_object, "the object does not exist"),
+            (self.archived, "the object is archived"),
+            (self.encrypted, "the object is encrypted"),
+        ]
+        .into_iter()
+        .find_map(|(bad, why)| bad.then_some(why))
+    }
+}
+
+/// The import task that turns the file `c` into `img` (corrupt files fail, per the transitions).
+fn import_task(state: &mut State, ctx: &Ctx, img: &Image, c: FileCheck) -> Task {
+    let seq = state.next_seq();
+    let action = if c.key.contains("corrupt") { Action::ImportCorrupt } else { Action::Import };
+    let rule = rule_of(TASK_TRANSITIONS, action);
+    Task {
+        id: uuid::Uuid::new_v4().to_string(),
+        owner: ctx.account.clone(),
+        region: img.region.clone(),
+        image_id: img.id.clone(),
+        image_name: img.name.clone(),
+        os_type: img.os_type.clone(),
+        action: TaskAction::Import,
+        status: rule.via,
+        progress: 0,
+        bucket: Some(c.bucket),
+        filename: Some(c.key),
+        format: Some(img.disk_format.clone()),
+        created: std::time::SystemTime::now(),
+        finished: None,
+        seq,
+        pending: rule.pending(),
+    }
+}
+
 pub(super) fn import(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Outcome {
     let region = p.required("regionID")?;
     let url = p.required("imageFileSource")?;
@@ -170,22 +211,7 @@ pub(super) fn import(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Outcome {
     common.description = props_description;
     common.ram = ram;
     let c = check_file_source(&url);
-    let problem = if !c.valid_url {
-        Some("the URL is not {endpoint}/{bucket}/{key}")
-    } else if !c.valid_endpoint {
-        Some("the endpoint is not an object-storage endpoint of this region")
-    } else if !c.reachable_bucket {
-        Some("the bucket does not exist")
-    } else if !c.reachable_object {
-        Some("the object does not exist")
-    } else if c.archived {
-        Some("the object is archived")
-    } else if c.encrypted {
-        Some("the object is encrypted")
-    } else {
-        None
-    };
-    if let Some(problem) = problem {
+    if let Some(problem) = c.problem() {
         return Err(Fail::new(
             "Image.FileSource.Invalid",
             format!("imageFileSource {url:?}: {problem} (check it with validate-file-source)"),
@@ -207,27 +233,7 @@ pub(super) fn import(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Outcome {
     img.disk_size = disk_size;
     img.image_size = c.size;
     common.apply(&mut img);
-    let task_seq = state.next_seq();
-    let task_action = if c.key.contains("corrupt") { Action::ImportCorrupt } else { Action::Import };
-    let task_rule = rule_of(TASK_TRANSITIONS, task_action);
-    let task = Task {
-        id: uuid::Uuid::new_v4().to_string(),
-        owner: ctx.account.clone(),
-        region: region.clone(),
-        image_id: img.id.clone(),
-        image_name: img.name.clone(),
-        os_type: img.os_type.clone(),
-        action: TaskAction::Import,
-        status: task_rule.via,
-        progress: 0,
-        bucket: Some(c.bucket.clone()),
-        filename: Some(c.key),
-        format: Some(img.disk_format.clone()),
-        created: std::time::SystemTime::now(),
-        finished: None,
-        seq: task_seq,
-        pending: task_rule.pending(),
-    };
+    let task = import_task(state, ctx, &img, c);
     img.task_id = Some(task.id.clone());
     img.status = rule_of(IMAGE_TRANSITIONS, Action::Import).via;
     let out = img.to_json(View::Owner, Some(0));
