@@ -45,6 +45,8 @@ FAULT INJECTION:
       delay=MS        wait MS milliseconds, then go on (with the next step or normally)
       NNN             answer HTTP NNN (e.g. 500, 502, 503, 429) with a CTyun failure
                       envelope (statusCode 900, errorCode Eop.Gateway.*); operation not run
+      error=CODE      answer HTTP 200 with a CTyun failure envelope (statusCode 900, errorCode
+                      CODE, e.g. CTIAM_0005); operation not run
       plain=NNN       answer HTTP NNN with a text/plain body; operation not run
       html[=NNN]      answer HTTP NNN (default 502) with an HTML error page; operation not run
       reset           close the connection without answering (TCP RST); operation not run
@@ -71,73 +73,70 @@ EXAMPLE:
          -d '{\"fault\":\"503\",\"times\":2,\"path\":\"/v4/image/list\"}'
 ";
 
-fn main() -> ExitCode {
+/// The flags that take a value (all of them but `--help`).
+const FLAGS: &[&str] = &[
+    "--listen",
+    "--account",
+    "--max-skew",
+    "--transition-polls",
+    "--transition-ms",
+    "--header-read-timeout-ms",
+    "--region",
+];
+
+/// `flag`'s value parsed as a `T`, or a message naming the flag and the value.
+fn parse<T: std::str::FromStr>(flag: &str, v: &str) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    v.parse().map_err(|e| format!("{flag} {v:?}: {e}"))
+}
+
+/// The configuration the arguments ask for; `None` after `--help` was printed.
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<FakeConfig>, String> {
     let mut config = FakeConfig { listen: SocketAddr::from(([127, 0, 0, 1], 8080)), ..FakeConfig::default() };
     let mut regions: Vec<String> = Vec::new();
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        let mut value = |flag: &str| args.next().ok_or_else(|| format!("{flag} needs a value"));
-        let r: Result<(), String> = (|| {
-            match a.as_str() {
-                "-h" | "--help" => {
-                    print!("{HELP}");
-                    std::process::exit(0);
-                }
-                "--listen" => {
-                    let v = value("--listen")?;
-                    config.listen = v.parse().map_err(|e| format!("--listen {v:?}: {e}"))?;
-                }
-                "--account" => {
-                    let v = value("--account")?;
-                    let (ak, sk) = v
-                        .split_once(':')
-                        .filter(|(a, s)| !a.is_empty() && !s.is_empty())
-                        .ok_or_else(|| format!("--account expects AK:SK, got {v:?}"))?;
-                    config.accounts.push((ak.to_owned(), sk.to_owned()));
-                }
-                "--max-skew" => {
-                    let v = value("--max-skew")?;
-                    let secs: u64 = v.parse().map_err(|e| format!("--max-skew {v:?}: {e}"))?;
-                    config.max_skew = Duration::from_secs(secs);
-                }
-                "--transition-polls" => {
-                    let v = value("--transition-polls")?;
-                    let n: u32 = v.parse().map_err(|e| format!("--transition-polls {v:?}: {e}"))?;
-                    config.transition = Transition::Polls(n);
-                }
-                "--transition-ms" => {
-                    let v = value("--transition-ms")?;
-                    let ms: u64 = v.parse().map_err(|e| format!("--transition-ms {v:?}: {e}"))?;
-                    config.transition = Transition::Elapsed(Duration::from_millis(ms));
-                }
-                "--header-read-timeout-ms" => {
-                    let v = value("--header-read-timeout-ms")?;
-                    let ms: u64 = v.parse().map_err(|e| format!("--header-read-timeout-ms {v:?}: {e}"))?;
-                    config.header_read_timeout = (ms > 0).then(|| Duration::from_millis(ms));
-                }
-                "--region" => {
-                    let v = value("--region")?;
-                    if v.is_empty() {
-                        return Err("--region needs a non-empty region id".into());
-                    }
-                    regions.push(v);
-                }
-                other => return Err(format!("unknown argument {other:?}")),
+    while let Some(flag) = args.next() {
+        if matches!(flag.as_str(), "-h" | "--help") {
+            print!("{HELP}");
+            return Ok(None);
+        }
+        if !FLAGS.contains(&flag.as_str()) {
+            return Err(format!("unknown argument {flag:?}"));
+        }
+        let v = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--listen" => config.listen = parse(&flag, &v)?,
+            "--account" => {
+                let (ak, sk) = v
+                    .split_once(':')
+                    .filter(|(a, s)| !a.is_empty() && !s.is_empty())
+                    .ok_or_else(|| format!("--account expects AK:SK, got {v:?}"))?;
+                config.accounts.push((ak.to_owned(), sk.to_owned()));
             }
-            Ok(())
-        })();
-        if let Err(e) = r {
-            eprintln!("fake-ctimage: {e}\n\n{HELP}");
-            return ExitCode::from(2);
+            "--max-skew" => config.max_skew = Duration::from_secs(parse(&flag, &v)?),
+            "--transition-polls" => config.transition = Transition::Polls(parse(&flag, &v)?),
+            "--transition-ms" => config.transition = Transition::Elapsed(Duration::from_millis(parse(&flag, &v)?)),
+            "--header-read-timeout-ms" => {
+                let ms: u64 = parse(&flag, &v)?;
+                config.header_read_timeout = (ms > 0).then(|| Duration::from_millis(ms));
+            }
+            "--region" if v.is_empty() => return Err("--region needs a non-empty region id".into()),
+            "--region" => regions.push(v),
+            _ => return Err(format!("unknown argument {flag:?}")),
         }
     }
     if config.accounts.is_empty() {
-        eprintln!("fake-ctimage: at least one --account AK:SK is required\n\n{HELP}");
-        return ExitCode::from(2);
+        return Err("at least one --account AK:SK is required".into());
     }
     if !regions.is_empty() {
         config.regions = regions;
     }
+    Ok(Some(config))
+}
+
+/// Serves until Ctrl-C.
+fn serve(config: FakeConfig) -> ExitCode {
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -160,4 +159,15 @@ fn main() -> ExitCode {
         drop(server);
         ExitCode::SUCCESS
     })
+}
+
+fn main() -> ExitCode {
+    match parse_args(std::env::args().skip(1)) {
+        Ok(Some(config)) => serve(config),
+        Ok(None) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("fake-ctimage: {e}\n\n{HELP}");
+            ExitCode::from(2)
+        }
+    }
 }

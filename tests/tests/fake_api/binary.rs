@@ -101,6 +101,7 @@ fn help_documents_flags_faults_and_control_endpoints() {
         "--transition-polls",
         "--transition-ms",
         "--region",
+        "--header-read-timeout-ms",
         "--help",
         "x-fake-fault",
         "delay=MS",
@@ -109,6 +110,7 @@ fn help_documents_flags_faults_and_control_endpoints() {
         "reset",
         "truncated",
         "string-status",
+        "error=CODE",
         "POST   /__fake/faults",
         "GET    /__fake/faults",
         "DELETE /__fake/faults",
@@ -119,7 +121,14 @@ fn help_documents_flags_faults_and_control_endpoints() {
     ] {
         assert!(help.contains(needle), "--help lacks {needle:?}");
     }
-    for bad in [&["--account", "no-colon"][..], &["--bogus"], &[], &["--account", "A:B", "--transition-polls", "x"]] {
+    for bad in [
+        &["--account", "no-colon"][..],
+        &["--bogus"],
+        &[],
+        &["--account", "A:B", "--transition-polls", "x"],
+        &["--account", "A:B", "--listen"],
+        &["--account", "A:B", "--region", ""],
+    ] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_fake-ctimage")).args(bad).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
     }
