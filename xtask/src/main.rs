@@ -280,44 +280,61 @@ enum Format {
     Github,
 }
 
-fn diff(root: &Path, args: &[String]) -> ExitCode {
-    let usage = |msg: &str| {
-        eprintln!("diff: {msg}\n\n{DIFF_USAGE}");
-        ExitCode::from(2)
+/// The arguments of `cargo xtask diff`.
+struct DiffArgs {
+    format: Format,
+    fail_on_breaking: bool,
+    check_version: bool,
+    since: Option<String>,
+    paths: Vec<String>,
+}
+
+/// Parses `diff`'s arguments; `Err` is the usage message to print.
+fn parse_diff_args(args: &[String]) -> Result<DiffArgs, String> {
+    let mut parsed = DiffArgs {
+        format: Format::Markdown,
+        fail_on_breaking: false,
+        check_version: false,
+        since: None,
+        paths: Vec::new(),
     };
-    let mut format = Format::Markdown;
-    let mut fail_on_breaking = false;
-    let mut check_version = false;
-    let mut since = None;
-    let mut paths = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--fail-on-breaking" => fail_on_breaking = true,
-            "--check-version" => check_version = true,
-            "--since" => match it.next() {
-                Some(rev) => since = Some(rev.clone()),
-                None => return usage("`--since` needs a git revision"),
-            },
+            "--fail-on-breaking" => parsed.fail_on_breaking = true,
+            "--check-version" => parsed.check_version = true,
+            "--since" => parsed.since = Some(it.next().ok_or("`--since` needs a git revision")?.clone()),
             f if f == "--format" || f.starts_with("--format=") => {
                 let value = match a.split_once('=') {
                     Some((_, v)) => v.to_owned(),
                     None => it.next().cloned().unwrap_or_default(),
                 };
-                format = match value.as_str() {
+                parsed.format = match value.as_str() {
                     "markdown" => Format::Markdown,
                     "json" => Format::Json,
                     "github" => Format::Github,
-                    other => return usage(&format!("unknown format `{other}` (markdown, json or github)")),
+                    other => return Err(format!("unknown format `{other}` (markdown, json or github)")),
                 };
             }
-            other if other.starts_with('-') => return usage(&format!("unknown argument `{other}`")),
-            path => paths.push(path.to_owned()),
+            other if other.starts_with('-') => return Err(format!("unknown argument `{other}`")),
+            path => parsed.paths.push(path.to_owned()),
         }
     }
-    if check_version && since.is_none() {
-        return usage("`--check-version` needs `--since REV` (the crate versions come from client/Cargo.toml)");
+    if parsed.check_version && parsed.since.is_none() {
+        return Err("`--check-version` needs `--since REV` (the crate versions come from client/Cargo.toml)".into());
     }
+    Ok(parsed)
+}
+
+fn diff(root: &Path, args: &[String]) -> ExitCode {
+    let usage = |msg: &str| {
+        eprintln!("diff: {msg}\n\n{DIFF_USAGE}");
+        ExitCode::from(2)
+    };
+    let DiffArgs { format, fail_on_breaking, check_version, since, paths } = match parse_diff_args(args) {
+        Ok(parsed) => parsed,
+        Err(msg) => return usage(&msg),
+    };
     let sources = match (&since, paths.as_slice()) {
         (Some(rev), []) => git_show(root, rev, SPEC).and_then(|old| {
             let new = read(&root.join(SPEC))?;
