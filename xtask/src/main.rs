@@ -12,8 +12,8 @@
 //! - `cargo xtask semver-agreement [--write]` — opt-in: the diff is never laxer than
 //!   cargo-semver-checks on the diff fixtures (`xtask/SEMVER-AGREEMENT.md`).
 //! - `cargo xtask bench` — run the criterion benches and print each ratio against its budget.
-//! - `cargo xtask loc [--check]` — lines of code of the hand-written runtime against its budget,
-//!   and the longest function of each crate.
+//! - `cargo xtask loc [--check]` — lines of code of the hand-written runtime against its ceiling,
+//!   and every function over the 80-line limit.
 //!
 //! `cargo xtask <command> --help` describes each command.
 
