@@ -5,6 +5,8 @@
 //! clippy's `doc_lazy_continuation`, tabs trip `tabs_in_doc_comments`. This module rewrites just
 //! those constructs and leaves the rest of the text alone.
 
+use std::borrow::Cow;
+
 /// Doc lines for `paragraphs` (separated by an empty line), sanitized.
 pub fn doc_lines(paragraphs: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -26,176 +28,243 @@ pub fn doc_lines(paragraphs: &[String]) -> Vec<String> {
 fn sanitize(text: &str) -> Vec<String> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
     let text: String = text.chars().map(|c| if forbidden(c) { '\u{fffd}' } else { c }).collect();
-    let src: Vec<&str> = text.lines().map(str::trim_end).collect();
-    let mut out: Vec<String> = Vec::new();
-    // Open fence: its marker (``` or ~~~), length, and the column it is relative to (0, or
-    // the content column of the list item it opened in).
-    let mut fence: Option<(char, usize, usize)> = None;
-    // Content column of the list item or `>` quote the previous line belongs to.
-    let mut container: Option<Container> = None;
-    // The previous line closed a fence (a `~~~` or ``` line alone, which may also open one).
-    let mut closed_fence = false;
-    // Content column of the list item still open, across blank lines (fences may sit in it).
-    let mut item_col: Option<usize> = None;
-    let mut i = 0;
-    while i < src.len() {
-        let line = src[i];
+    let mut s = Sanitizer::new(text.lines().map(str::trim_end).collect());
+    while s.i < s.src.len() {
+        s.line();
+    }
+    s.finish()
+}
+
+/// An open fence: its marker (``` or ~~~), length, and the column it is relative to (0, or the
+/// content column of the list item it opened in).
+#[derive(Clone, Copy)]
+struct Fence {
+    ch: char,
+    len: usize,
+    base: usize,
+}
+
+impl Fence {
+    /// The line that closes this fence explicitly.
+    fn close(self) -> String {
+        format!("{}{}", " ".repeat(self.base), self.ch.to_string().repeat(self.len))
+    }
+}
+
+/// The scan of one paragraph's lines: one method per kind of block, each consuming the lines
+/// it handles from `src[i..]` and pushing their sanitized form to `out`.
+struct Sanitizer<'a> {
+    src: Vec<&'a str>,
+    i: usize,
+    out: Vec<String>,
+    fence: Option<Fence>,
+    /// Content column of the list item or `>` quote the previous line belongs to.
+    container: Option<Container>,
+    /// The previous line closed a fence (a `~~~` or ``` line alone, which may also open one).
+    closed_fence: bool,
+    /// Content column of the list item still open, across blank lines (fences may sit in it).
+    item_col: Option<usize>,
+}
+
+impl<'a> Sanitizer<'a> {
+    fn new(src: Vec<&'a str>) -> Self {
+        Sanitizer { src, i: 0, out: Vec::new(), fence: None, container: None, closed_fence: false, item_col: None }
+    }
+
+    /// Handles the block starting at line `i`, consuming at least that line.
+    fn line(&mut self) {
+        let line = self.src[self.i];
         // Indentation counts ASCII spaces only (slicing stays on char boundaries).
-        let trimmed = line.trim_start_matches(' ');
-        let indent = line.len() - trimmed.len();
-        // A fence in a list item ends with the item: at a line left of its content column.
-        // It is closed explicitly, so the output reads the same to any reader.
-        if let Some((ch, len, base)) = fence.filter(|&(_, _, base)| base > 0 && indent < base && !trimmed.is_empty()) {
-            out.push(format!("{}{}", " ".repeat(base), ch.to_string().repeat(len)));
-            fence = None;
-            container = None;
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        self.end_item_fence(line, indent);
+        if let Some(fence) = self.fence {
+            self.fenced(fence, line, indent);
+        } else if !self.fence_opens(line, indent) {
+            self.block(line, indent);
         }
-        if let Some((ch, len, base)) = fence {
-            out.push(line.to_owned());
-            let run = trimmed.chars().take_while(|&c| c == ch).count();
-            // A closing fence is indented less than 4 columns (else it is content).
-            if run >= len && trimmed[run..].trim().is_empty() && indent < base + 4 {
-                fence = None;
-                closed_fence = true;
-            }
-            i += 1;
-            continue;
+    }
+
+    /// A line outside a fence that opens none: a blank line, an indented code block, or text.
+    fn block(&mut self, line: &str, indent: usize) {
+        if line.trim().is_empty() {
+            self.out.push(String::new());
+            self.container = None;
+            self.i += 1;
+        } else if self.indented_code_starts(indent) {
+            self.indented_code();
+        } else {
+            self.text(&escape_opener(line, indent), indent);
         }
-        // A fence opens at less than 4 columns of indentation, relative to the list item it
-        // continues (more is indented code, or a paragraph's continuation).
-        if item_col.is_some_and(|col| indent < col) && !trimmed.is_empty() && list_item(trimmed).is_none() {
-            item_col = None;
+    }
+
+    /// A fence in a list item ends with the item: at a line left of its content column. It is
+    /// closed explicitly, so the output reads the same to any reader.
+    fn end_item_fence(&mut self, line: &str, indent: usize) {
+        if let Some(fence) = self.fence.filter(|f| f.base > 0 && indent < f.base && !line[indent..].is_empty()) {
+            self.out.push(fence.close());
+            self.fence = None;
+            self.container = None;
         }
-        let base = match (container, item_col) {
+    }
+
+    /// A line inside the open fence: kept as is; it may close the fence.
+    fn fenced(&mut self, Fence { ch, len, base }: Fence, line: &str, indent: usize) {
+        let trimmed = &line[indent..];
+        self.out.push(line.to_owned());
+        let run = trimmed.chars().take_while(|&c| c == ch).count();
+        // A closing fence is indented less than 4 columns (else it is content).
+        if run >= len && trimmed[run..].trim().is_empty() && indent < base + 4 {
+            self.fence = None;
+            self.closed_fence = true;
+        }
+        self.i += 1;
+    }
+
+    /// A fence opens at less than 4 columns of indentation, relative to the list item it
+    /// continues (more is indented code, or a paragraph's continuation). Whether it did.
+    fn fence_opens(&mut self, line: &str, indent: usize) -> bool {
+        let trimmed = &line[indent..];
+        if self.item_col.is_some_and(|col| indent < col) && !trimmed.is_empty() && list_item(trimmed).is_none() {
+            self.item_col = None;
+        }
+        let base = match (self.container, self.item_col) {
             (Some(Container::Item(col)), _) | (_, Some(col)) if indent >= col => col,
             _ => 0,
         };
-        if let Some((ch, len, info)) = fence_open(trimmed).filter(|_| indent < base + 4) {
-            let info = fence_info(info);
-            out.push(format!("{}{}{info}", &line[..indent], ch.to_string().repeat(len)));
-            fence = Some((ch, len, base));
-            container = None;
-            i += 1;
-            continue;
-        }
-        if trimmed.trim().is_empty() {
-            out.push(String::new());
-            container = None;
-            i += 1;
-            continue;
-        }
-        // An indented code block (4+ spaces after a blank line, a heading, a thematic break or
-        // a closed fence: anything but a paragraph, outside a list): a doctest unless fenced
-        // as text.
-        let after_block = out.last().is_none_or(|l| ends_block(l)) || closed_fence;
-        closed_fence = false;
-        if indent >= 4 && after_block && container.is_none() {
-            let mut block: Vec<String> = Vec::new();
-            while i < src.len() {
-                let l = src[i];
-                let ind = l.len() - l.trim_start_matches(' ').len();
-                if !l.trim().is_empty() && ind < 4 {
-                    break;
-                }
-                block.push(if l.trim().is_empty() { String::new() } else { l[4..].to_owned() });
-                i += 1;
+        let Some((ch, len, info)) = fence_open(trimmed).filter(|_| indent < base + 4) else { return false };
+        let info = fence_info(info);
+        self.out.push(format!("{}{}{info}", &line[..indent], ch.to_string().repeat(len)));
+        self.fence = Some(Fence { ch, len, base });
+        self.container = None;
+        self.i += 1;
+        true
+    }
+
+    /// An indented code block starts at 4+ spaces after a blank line, a heading, a thematic
+    /// break or a closed fence (anything but a paragraph), outside a list.
+    fn indented_code_starts(&mut self, indent: usize) -> bool {
+        let after_block = self.out.last().is_none_or(|l| ends_block(l)) || self.closed_fence;
+        self.closed_fence = false;
+        indent >= 4 && after_block && self.container.is_none()
+    }
+
+    /// An indented code block: a doctest unless fenced as text.
+    fn indented_code(&mut self) {
+        let mut block: Vec<String> = Vec::new();
+        while let Some(&l) = self.src.get(self.i) {
+            let ind = l.len() - l.trim_start_matches(' ').len();
+            if !l.trim().is_empty() && ind < 4 {
+                break;
             }
-            let mut blank = false;
-            while block.last().is_some_and(|l| l.is_empty()) {
-                block.pop();
-                blank = true;
-            }
-            // Longer than any backtick run starting a content line, so the content cannot close it.
-            let longest = block.iter().map(|l| l.trim_start().chars().take_while(|&c| c == '`').count()).max();
-            let marker = "`".repeat(longest.unwrap_or(0).max(2) + 1);
-            out.push(format!("{marker}text"));
-            out.extend(block);
-            out.push(marker);
-            if blank {
-                out.push(String::new());
-            }
-            continue;
+            block.push(if l.trim().is_empty() { String::new() } else { l[4..].to_owned() });
+            self.i += 1;
         }
-        // A line starting with `<` may open an HTML block, which hides the fences and blocks
-        // after it from this scan but not from rustdoc (`<div>` then ```` ``` ````): escaped,
-        // it is text.
-        let escaped;
-        let (line, trimmed) = if trimmed.starts_with('<') {
-            escaped = format!("{}\\{trimmed}", &line[..indent]);
-            (escaped.as_str(), &escaped[indent..])
-        } else {
-            (line, trimmed)
-        };
-        // An empty item (`-`, `1.` alone) would take the lines after it as its content, which
-        // clippy's list lints read differently: the marker is escaped into text.
-        let bare;
-        let (line, trimmed) = if list_item(trimmed) == Some(trimmed.len()) {
-            bare = format!("{}{}", &line[..indent], escape_marker(trimmed));
-            (bare.as_str(), &bare[indent..])
-        } else {
-            (line, trimmed)
-        };
+        let mut blank = false;
+        while block.last().is_some_and(|l| l.is_empty()) {
+            block.pop();
+            blank = true;
+        }
+        // Longer than any backtick run starting a content line, so the content cannot close it.
+        let longest = block.iter().map(|l| l.trim_start().chars().take_while(|&c| c == '`').count()).max();
+        let marker = "`".repeat(longest.unwrap_or(0).max(2) + 1);
+        self.out.push(format!("{marker}text"));
+        self.out.extend(block);
+        self.out.push(marker);
+        if blank {
+            self.out.push(String::new());
+        }
+    }
+
+    /// A line of text (its opener already escaped): a list item, a block quote, or a
+    /// paragraph line.
+    fn text(&mut self, line: &str, indent: usize) {
+        let trimmed = &line[indent..];
         if let Some(col) = list_item(trimmed) {
-            // The item's first block could be a code block (`- ```rust`, `- > ```rust`,
-            // `-     code`); none is allowed there.
-            let (content, nested) = neutralize_item(&trimmed[col..]);
-            out.push(format!("{}{}{content}", &line[..indent], &trimmed[..col]));
-            // Continuation lines belong under the innermost item's content (`- 1. x`: column 5).
-            container = Some(Container::Item(indent + col + nested));
-            item_col = Some(indent + col + nested);
+            self.list_item(line, indent, col);
         } else if trimmed.starts_with('>') {
-            // A block quote holds blocks of its own (fences, indented code, nested quotes):
-            // its content, markers stripped, is sanitized like a description, then quoted again.
-            // Lazy continuation lines (no `>`) belong to the quote.
-            let mut inner: Vec<&str> = Vec::new();
-            while i < src.len() {
-                let l = src[i];
-                let t = l.trim_start_matches(' ');
-                match t.strip_prefix('>') {
-                    Some(rest) => inner.push(rest.strip_prefix(' ').unwrap_or(rest)),
-                    None if !t.is_empty() && !inner.last().is_none_or(|x| x.trim().is_empty()) => inner.push(t),
-                    None => break,
-                }
-                i += 1;
-            }
-            for l in sanitize(&inner.join("\n")) {
-                if l.is_empty() {
-                    out.push(format!("{}>", &line[..indent]));
-                } else {
-                    out.push(format!("{}> {l}", &line[..indent]));
-                }
-            }
-            container = Some(Container::Quote(indent));
-            continue;
+            self.quote(indent);
         } else {
-            match container {
-                // A lazy continuation line: indent it under the item / keep it in the quote.
-                // (Exactly under it: more is clippy's `doc_overindented_list_items`.)
-                // (Moved there, a fence-like text could open a fence: escaped.)
-                Some(Container::Item(col)) if indent != col => {
-                    let fence_like = trimmed.starts_with("```") || trimmed.starts_with("~~~");
-                    out.push(format!("{}{}{trimmed}", " ".repeat(col), if fence_like { "\\" } else { "" }));
-                }
-                // (A fence-like text would open a fence once quoted: escaped.)
-                Some(Container::Quote(ind)) => {
-                    let fence_like = trimmed.starts_with("```") || trimmed.starts_with("~~~");
-                    out.push(format!("{}> {}{trimmed}", " ".repeat(ind), if fence_like { "\\" } else { "" }));
-                }
-                _ => out.push(line.to_owned()),
+            self.paragraph_line(line, indent);
+        }
+    }
+
+    /// A list item's first line; the item's first block could be a code block (`- ```rust`,
+    /// `- > ```rust`, `-     code`): none is allowed there.
+    fn list_item(&mut self, line: &str, indent: usize, col: usize) {
+        let trimmed = &line[indent..];
+        let (content, nested) = neutralize_item(&trimmed[col..]);
+        self.out.push(format!("{}{}{content}", &line[..indent], &trimmed[..col]));
+        // Continuation lines belong under the innermost item's content (`- 1. x`: column 5).
+        self.container = Some(Container::Item(indent + col + nested));
+        self.item_col = Some(indent + col + nested);
+        self.i += 1;
+    }
+
+    /// A block quote holds blocks of its own (fences, indented code, nested quotes): its
+    /// content, markers stripped, is sanitized like a description, then quoted again. Lazy
+    /// continuation lines (no `>`) belong to the quote.
+    fn quote(&mut self, indent: usize) {
+        let mut inner: Vec<&str> = Vec::new();
+        while let Some(&l) = self.src.get(self.i) {
+            let t = l.trim_start_matches(' ');
+            match t.strip_prefix('>') {
+                Some(rest) => inner.push(rest.strip_prefix(' ').unwrap_or(rest)),
+                None if !t.is_empty() && !inner.last().is_none_or(|x| x.trim().is_empty()) => inner.push(t),
+                None => break,
+            }
+            self.i += 1;
+        }
+        let pad = " ".repeat(indent);
+        for l in sanitize(&inner.join("\n")) {
+            if l.is_empty() {
+                self.out.push(format!("{pad}>"));
+            } else {
+                self.out.push(format!("{pad}> {l}"));
             }
         }
-        i += 1;
+        self.container = Some(Container::Quote(indent));
     }
-    if let Some((ch, len, base)) = fence {
-        out.push(format!("{}{}", " ".repeat(base), ch.to_string().repeat(len)));
+
+    /// A paragraph line; a lazy continuation line is indented under the item / kept in the
+    /// quote. (Exactly under the item: more is clippy's `doc_overindented_list_items`.) Moved
+    /// there, a fence-like text could open a fence: escaped.
+    fn paragraph_line(&mut self, line: &str, indent: usize) {
+        let trimmed = &line[indent..];
+        let escape = if trimmed.starts_with("```") || trimmed.starts_with("~~~") { "\\" } else { "" };
+        match self.container {
+            Some(Container::Item(col)) if indent != col => {
+                self.out.push(format!("{}{escape}{trimmed}", " ".repeat(col)));
+            }
+            Some(Container::Quote(ind)) => self.out.push(format!("{}> {escape}{trimmed}", " ".repeat(ind))),
+            _ => self.out.push(line.to_owned()),
+        }
+        self.i += 1;
     }
-    while out.first().is_some_and(|l| l.trim().is_empty()) {
-        out.remove(0);
+
+    /// The lines, a fence still open closed, without leading or trailing blank lines.
+    fn finish(mut self) -> Vec<String> {
+        if let Some(fence) = self.fence {
+            self.out.push(fence.close());
+        }
+        let start = self.out.iter().position(|l| !l.trim().is_empty()).unwrap_or(self.out.len());
+        let end = self.out.iter().rposition(|l| !l.trim().is_empty()).map_or(start, |e| e + 1);
+        self.out.drain(start..end).collect()
     }
-    while out.last().is_some_and(|l| l.trim().is_empty()) {
-        out.pop();
+}
+
+/// A line starting something this scan does not follow, escaped into text (the indentation
+/// kept). A `<` may open an HTML block, which hides the fences and blocks after it from this
+/// scan but not from rustdoc (`<div>` then ```` ``` ````). An empty item (`-`, `1.` alone) would
+/// take the lines after it as its content, which clippy's list lints read differently.
+fn escape_opener(line: &str, indent: usize) -> Cow<'_, str> {
+    let trimmed = &line[indent..];
+    if trimmed.starts_with('<') {
+        Cow::Owned(format!("{}\\{trimmed}", &line[..indent]))
+    } else if list_item(trimmed) == Some(trimmed.len()) {
+        Cow::Owned(format!("{}{}", &line[..indent], escape_marker(trimmed)))
+    } else {
+        Cow::Borrowed(line)
     }
-    out
 }
 
 /// The content of a list item's line with no code block in it: markers of nested containers
