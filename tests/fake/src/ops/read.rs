@@ -5,29 +5,65 @@
 use super::*;
 
 pub(super) fn list(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Outcome {
-    let region = p.required("regionID")?;
-    let code = p.int("imageVisibilityCode", 1, 0, 6)?;
-    let page_no = p.int("pageNo", 1, 1, i64::from(i32::MAX))?;
-    let page_size = p.int("pageSize", 10, 1, 200)?;
-    let name = p.opt("imageName");
-    let image_type = p.one_of("imageType", &["data_disk_image", "others"])?;
-    let share_status = p.wire::<ShareStatus>("imageStatus")?;
-    let os_type = match p.int("osTypeCode", 0, 1, 2) {
-        Ok(0) => None,
-        Ok(1) => Some("linux"),
-        Ok(_) => Some("windows"),
-        Err(e) => return Err(e),
-    };
-    let scene = p.opt("imageScene");
-    let subcategory = p.opt("imageSubcategory");
-    let project = p.opt("projectID");
-    let query = p.opt("queryContent").map(|q| q.to_lowercase());
-    state.seed_region(&region);
+    let q = ListQuery::parse(p)?;
+    state.seed_region(&q.region);
     let account = ctx.account.as_str();
+    let rows = list_rows(state, &q, account);
+    let (start, end) = page_bounds(rows.len(), q.page_no, q.page_size);
+    let items = list_page(state, &q, account, &rows[start..end]);
+    Ok(json!({
+        "images": items,
+        "currentPage": q.page_no,
+        "currentCount": end - start,
+        "totalPage": rows.len().div_ceil(q.page_size as usize),
+        "totalCount": rows.len(),
+    }))
+}
 
-    let in_category = |i: &Image| -> bool {
-        i.region == region
-            && match code {
+/// `list`'s parameters, checked in the order the fake reports their errors.
+struct ListQuery {
+    region: String,
+    /// `imageVisibilityCode`: 0 own, 1 public, 2 shared with me, 3 security, 4 community, 5 app.
+    code: i64,
+    page_no: i64,
+    page_size: i64,
+    name: Option<String>,
+    image_type: Option<String>,
+    share_status: Option<ShareStatus>,
+    os_type: Option<&'static str>,
+    scene: Option<String>,
+    subcategory: Option<String>,
+    project: Option<String>,
+    /// `queryContent`, lowercased.
+    query: Option<String>,
+}
+
+impl ListQuery {
+    fn parse(p: &Params<'_>) -> Result<ListQuery, Fail> {
+        Ok(ListQuery {
+            region: p.required("regionID")?,
+            code: p.int("imageVisibilityCode", 1, 0, 6)?,
+            page_no: p.int("pageNo", 1, 1, i64::from(i32::MAX))?,
+            page_size: p.int("pageSize", 10, 1, 200)?,
+            name: p.opt("imageName"),
+            image_type: p.one_of("imageType", &["data_disk_image", "others"])?,
+            share_status: p.wire::<ShareStatus>("imageStatus")?,
+            os_type: match p.int("osTypeCode", 0, 1, 2)? {
+                0 => None,
+                1 => Some("linux"),
+                _ => Some("windows"),
+            },
+            scene: p.opt("imageScene"),
+            subcategory: p.opt("imageSubcategory"),
+            project: p.opt("projectID"),
+            query: p.opt("queryContent").map(|q| q.to_lowercase()),
+        })
+    }
+
+    /// Whether `i` is in the region and the catalogue `imageVisibilityCode` names.
+    fn in_category(&self, i: &Image, account: &str) -> bool {
+        i.region == self.region
+            && match self.code {
                 0 => i.owned_by(account),
                 1 => i.owner.is_none() && i.visibility == "public",
                 2 => i.share_with(account).is_some(),
@@ -36,27 +72,37 @@ pub(super) fn list(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Outcome {
                 5 => i.owner.is_none() && i.visibility == "app",
                 _ => false,
             }
-    };
-    let candidates: Vec<String> = state.images.values().filter(|i| in_category(i)).map(|i| i.id.clone()).collect();
-    let mut rows: Vec<(u64, String)> = Vec::new();
-    for id in candidates {
-        if !state.settle_image(&id) {
-            continue;
-        }
-        let i = &state.images[&id];
-        let keep = match code {
+    }
+
+    /// Whether `i` (in the category, settled) passes the filters: its category's own, then
+    /// the OS type (not for shared images) and the free-text query.
+    fn keeps(&self, i: &Image, account: &str) -> bool {
+        self.category_filters(i, account)
+            && (self.code == 2 || self.os_type.is_none_or(|o| i.os_type == o))
+            && self.query.as_deref().is_none_or(|q| {
+                [Some(&i.name), i.description.as_ref(), Some(&i.os_distro)]
+                    .into_iter()
+                    .flatten()
+                    .any(|f| f.to_lowercase().contains(q))
+            })
+    }
+
+    /// The filters only one category takes: name, type and project for one's own images, the
+    /// share status for shared ones, scene and subcategory for app images.
+    fn category_filters(&self, i: &Image, account: &str) -> bool {
+        match self.code {
             0 => {
-                name.as_deref().is_none_or(|n| i.name.contains(n))
-                    && match image_type.as_deref() {
+                self.name.as_deref().is_none_or(|n| i.name.contains(n))
+                    && match self.image_type.as_deref() {
                         Some("data_disk_image") => i.image_type.as_deref() == Some("data_disk_image"),
                         Some(_) => i.image_type.as_deref() != Some("data_disk_image"),
                         None => true,
                     }
-                    && project.as_deref().is_none_or(|pr| i.project_id == pr)
+                    && self.project.as_deref().is_none_or(|pr| i.project_id == pr)
             }
             2 => {
                 let s = i.share_with(account).map(|s| s.status);
-                match share_status {
+                match self.share_status {
                     Some(wanted) => s == Some(wanted),
                     None => matches!(s, Some(ShareStatus::Accepted | ShareStatus::Waiting)),
                 }
@@ -65,42 +111,44 @@ pub(super) fn list(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Outcome {
                 let has = |field: &Option<String>, want: &Option<String>| {
                     want.as_deref().is_none_or(|w| field.as_deref().is_some_and(|f| f.split(',').any(|x| x == w)))
                 };
-                has(&i.image_scene, &scene) && has(&i.image_subcategory, &subcategory)
+                has(&i.image_scene, &self.scene) && has(&i.image_subcategory, &self.subcategory)
             }
             _ => true,
-        } && (code == 2 || os_type.is_none_or(|o| i.os_type == o))
-            && query.as_deref().is_none_or(|q| {
-                [Some(&i.name), i.description.as_ref(), Some(&i.os_distro)]
-                    .into_iter()
-                    .flatten()
-                    .any(|f| f.to_lowercase().contains(q))
-            });
-        if keep {
-            rows.push((i.seq, id));
+        }
+    }
+}
+
+/// The images `q` selects (each settled first), as `(seq, id)` in creation order.
+fn list_rows(state: &mut State, q: &ListQuery, account: &str) -> Vec<(u64, String)> {
+    let candidates: Vec<String> =
+        state.images.values().filter(|i| q.in_category(i, account)).map(|i| i.id.clone()).collect();
+    let mut rows: Vec<(u64, String)> = Vec::new();
+    for id in candidates {
+        if state.settle_image(&id) && q.keeps(&state.images[&id], account) {
+            rows.push((state.images[&id].seq, id));
         }
     }
     rows.sort();
-    let (start, end) = page_bounds(rows.len(), page_no, page_size);
-    let items: Vec<Value> = rows[start..end]
+    rows
+}
+
+/// One page of `list`: the images as the caller sees them (a share's view for shared images);
+/// each shown image then advances one step.
+fn list_page(state: &mut State, q: &ListQuery, account: &str, rows: &[(u64, String)]) -> Vec<Value> {
+    let items = rows
         .iter()
         .map(|(_, id)| {
             let i = &state.images[id];
-            match i.share_with(account).filter(|_| code == 2) {
+            match i.share_with(account).filter(|_| q.code == 2) {
                 Some(s) => i.to_json(View::Share(s), state.task_progress_of(i)),
                 None => i.to_json(View::Owner, state.task_progress_of(i)),
             }
         })
         .collect();
-    for (_, id) in &rows[start..end] {
+    for (_, id) in rows {
         state.tick_image(id);
     }
-    Ok(json!({
-        "images": items,
-        "currentPage": page_no,
-        "currentCount": end - start,
-        "totalPage": rows.len().div_ceil(page_size as usize),
-        "totalCount": rows.len(),
-    }))
+    items
 }
 
 pub(super) fn detail(state: &mut State, ctx: &Ctx, p: &Params<'_>) -> Outcome {
