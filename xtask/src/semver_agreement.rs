@@ -99,21 +99,48 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Every fixture pair, judged by the diff and by cargo-semver-checks, and the tool's version.
 fn agreement(root: &Path) -> Result<(Vec<Row>, String), String> {
+    let tool = semver_checks_version()?;
+    let work = root.join("target/semver-agreement");
+    let target = work.join("target");
+    let krate = template_crate(root, &work, &target)?;
+    let specs = fixture_names(root)?;
+    let json_dir = work.join("json");
+    std::fs::create_dir_all(&json_dir).map_err(|e| e.to_string())?;
+    let mut built = Vec::new();
+    for name in specs {
+        if rustdoc_json(root, &krate, &target, &json_dir, &name)? {
+            built.push(name);
+        }
+    }
+    let mut rows = Vec::new();
+    for name in built.iter().filter(|n| n.as_str() != "base") {
+        for (old, new) in [("base", name.as_str()), (name.as_str(), "base")] {
+            rows.push(compare(root, &json_dir, old, new)?);
+        }
+    }
+    Ok((rows, tool))
+}
+
+/// `cargo semver-checks --version`, or why it cannot run.
+fn semver_checks_version() -> Result<String, String> {
     let version = sh(Command::new(cargo()).args(["semver-checks", "--version"]), "cargo semver-checks")?;
     if !version.status.success() {
         return Err("cargo-semver-checks is not installed: `cargo install cargo-semver-checks --locked`".into());
     }
-    let tool = String::from_utf8_lossy(&version.stdout).trim().to_owned();
-    let work = root.join("target/semver-agreement");
-    let target = work.join("target");
-    // The crate as published (normalized manifest, no workspace inheritance) is the template.
+    Ok(String::from_utf8_lossy(&version.stdout).trim().to_owned())
+}
+
+/// The crate as published (normalized manifest, no workspace inheritance), unpacked into
+/// `work/crate` as its own workspace: the template each fixture's generated code goes into.
+fn template_crate(root: &Path, work: &Path, target: &Path) -> Result<PathBuf, String> {
     eprintln!("== cargo package -p ctyun-image (template crate)");
     let out = sh(
         Command::new(cargo())
             .current_dir(root)
             .args(["package", "-p", "ctyun-image", "--allow-dirty", "--no-verify", "--target-dir"])
-            .arg(&target),
+            .arg(target),
         "cargo package",
     )?;
     if !out.status.success() {
@@ -145,69 +172,72 @@ fn agreement(root: &Path) -> Result<(Vec<Row>, String), String> {
     let manifest = krate.join("Cargo.toml");
     let text = read(&manifest)?;
     std::fs::write(&manifest, format!("{text}\n[workspace]\n")).map_err(|e| e.to_string())?;
+    Ok(krate)
+}
 
+/// The fixtures' names (`base`, ...), sorted.
+fn fixture_names(root: &Path) -> Result<Vec<String>, String> {
     let mut specs: Vec<String> = std::fs::read_dir(root.join(FIXTURES))
         .map_err(|e| format!("{FIXTURES}: {e}"))?
         .flatten()
         .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".yaml")).map(str::to_owned))
         .collect();
     specs.sort();
-    let json_dir = work.join("json");
-    std::fs::create_dir_all(&json_dir).map_err(|e| e.to_string())?;
-    let mut built = Vec::new();
-    for name in &specs {
-        let label = format!("{FIXTURES}/{name}.yaml");
-        let source = read(&root.join(&label))?;
-        let Ok(files) = ctyun_image_codegen::generate_from_str(&source, &label) else {
-            eprintln!("-- {name}: not a valid spec, skipped");
-            continue;
-        };
-        let generated = krate.join("src/generated");
-        let _ = std::fs::remove_dir_all(&generated);
-        std::fs::create_dir_all(&generated).map_err(|e| e.to_string())?;
-        for f in &files {
-            std::fs::write(generated.join(&f.path), &f.contents).map_err(|e| e.to_string())?;
-        }
-        eprintln!("== rustdoc JSON for {name}");
-        let out = sh(
-            Command::new(cargo())
-                .current_dir(&krate)
-                .env("RUSTC_BOOTSTRAP", "1")
-                .args(["rustdoc", "--lib", "--target-dir"])
-                .arg(&target)
-                .args(["--", "-Z", "unstable-options", "--output-format", "json"]),
-            "cargo rustdoc",
-        )?;
-        if !out.status.success() {
-            return Err(format!(
-                "rustdoc of the client generated from {label} failed:\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
-        let json = json_dir.join(format!("{name}.json"));
-        std::fs::copy(target.join("doc/ctyun_image.json"), &json).map_err(|e| e.to_string())?;
-        built.push(name.clone());
+    Ok(specs)
+}
+
+/// The rustdoc JSON of the client generated from fixture `name`, as `json_dir/name.json`;
+/// `false` when the fixture is not a valid spec (skipped).
+fn rustdoc_json(root: &Path, krate: &Path, target: &Path, json_dir: &Path, name: &str) -> Result<bool, String> {
+    let label = format!("{FIXTURES}/{name}.yaml");
+    let source = read(&root.join(&label))?;
+    let Ok(files) = ctyun_image_codegen::generate_from_str(&source, &label) else {
+        eprintln!("-- {name}: not a valid spec, skipped");
+        return Ok(false);
+    };
+    let generated = krate.join("src/generated");
+    let _ = std::fs::remove_dir_all(&generated);
+    std::fs::create_dir_all(&generated).map_err(|e| e.to_string())?;
+    for f in &files {
+        std::fs::write(generated.join(&f.path), &f.contents).map_err(|e| e.to_string())?;
     }
-    let mut rows = Vec::new();
-    for name in built.iter().filter(|n| n.as_str() != "base") {
-        for (old, new) in [("base", name.as_str()), (name.as_str(), "base")] {
-            let label = |n: &str| format!("{FIXTURES}/{n}.yaml");
-            let report =
-                diff_sources(&read(&root.join(label(old)))?, &label(old), &read(&root.join(label(new)))?, &label(new))
-                    .map_err(|e| e.to_string())?;
-            let (reference, lints) =
-                semver_checks(&json_dir.join(format!("{old}.json")), &json_dir.join(format!("{new}.json")));
-            rows.push(Row {
-                old: old.to_owned(),
-                new: new.to_owned(),
-                diff_breaking: report.has_breaking(),
-                verdict: report.verdict(),
-                reference,
-                lints,
-            });
-        }
+    eprintln!("== rustdoc JSON for {name}");
+    let out = sh(
+        Command::new(cargo())
+            .current_dir(krate)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .args(["rustdoc", "--lib", "--target-dir"])
+            .arg(target)
+            .args(["--", "-Z", "unstable-options", "--output-format", "json"]),
+        "cargo rustdoc",
+    )?;
+    if !out.status.success() {
+        return Err(format!(
+            "rustdoc of the client generated from {label} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
-    Ok((rows, tool))
+    let json = json_dir.join(format!("{name}.json"));
+    std::fs::copy(target.join("doc/ctyun_image.json"), &json).map_err(|e| e.to_string())?;
+    Ok(true)
+}
+
+/// One pair `old → new`: the diff's verdict on the two specs, cargo-semver-checks' on their
+/// rustdoc JSON.
+fn compare(root: &Path, json_dir: &Path, old: &str, new: &str) -> Result<Row, String> {
+    let label = |n: &str| format!("{FIXTURES}/{n}.yaml");
+    let report = diff_sources(&read(&root.join(label(old)))?, &label(old), &read(&root.join(label(new)))?, &label(new))
+        .map_err(|e| e.to_string())?;
+    let (reference, lints) =
+        semver_checks(&json_dir.join(format!("{old}.json")), &json_dir.join(format!("{new}.json")));
+    Ok(Row {
+        old: old.to_owned(),
+        new: new.to_owned(),
+        diff_breaking: report.has_breaking(),
+        verdict: report.verdict(),
+        reference,
+        lints,
+    })
 }
 
 /// cargo-semver-checks on two rustdoc JSON files: `Ok(true)` when it requires a major version,
