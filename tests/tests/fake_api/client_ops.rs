@@ -28,14 +28,46 @@ const WAIT: Duration = Duration::from_secs(10);
 
 #[test]
 fn every_generated_operation_round_trips() {
-    let (slow, _) = client_on(slow_server(), "exporter");
-    let (owner, owner_ak) = client_for("owner");
-    let (friend, friend_ak) = client_for("friend");
-    let friend_account = server().account_id(&friend_ak);
-    let mut called: BTreeSet<&str> = BTreeSet::new();
-
+    let mut ops = Lifecycle::new();
     rt().block_on(async {
-        // Create from a server's system disk, then wait until active.
+        let id = ops.create_and_wait().await;
+        ops.other_creation_paths().await;
+        ops.import_from_file().await;
+        ops.attributes_and_labels(&id).await;
+        ops.copies(&id).await;
+        ops.export_and_cancel().await;
+        ops.sharing(&id).await;
+        ops.deprecate_and_restore(&id).await;
+        ops.delete(&id).await;
+    });
+    ops.every_operation_was_called_and_signed();
+}
+
+/// The clients of [`every_generated_operation_round_trips`] and the operations it has called,
+/// one method per step of the lifecycle.
+struct Lifecycle {
+    /// On the server whose tasks take two reads to finish.
+    slow: Client,
+    owner: Client,
+    owner_ak: String,
+    friend: Client,
+    friend_ak: String,
+    friend_account: String,
+    called: BTreeSet<&'static str>,
+}
+
+impl Lifecycle {
+    fn new() -> Lifecycle {
+        let (slow, _) = client_on(slow_server(), "exporter");
+        let (owner, owner_ak) = client_for("owner");
+        let (friend, friend_ak) = client_for("friend");
+        let friend_account = server().account_id(&friend_ak);
+        Lifecycle { slow, owner, owner_ak, friend, friend_ak, friend_account, called: BTreeSet::new() }
+    }
+
+    /// Create from a server's system disk, then wait until active. The image's id.
+    async fn create_and_wait(&mut self) -> String {
+        let owner = &self.owner;
         let created = owner
             .create_image(
                 CreateImageRequest::new("ecs-ops-1", "ops-golden")
@@ -44,38 +76,45 @@ fn every_generated_operation_round_trips() {
             )
             .await
             .unwrap();
-        called.insert("create_image");
+        self.called.insert("create_image");
         let image = created.images.unwrap().remove(0);
         assert_eq!(image.image_status, Some(ImageStatus::Queued));
         let id = image.image_id;
         let active = owner.wait_until_image_active(GetImageRequest::new(&id), WAIT).await.unwrap();
         assert_eq!(active.output.unwrap().images.unwrap()[0].image_status, Some(ImageStatus::Active));
         let detail = owner.get_image(GetImageRequest::new(&id).error_free(false)).await.unwrap();
-        called.insert("get_image");
+        self.called.insert("get_image");
         assert_eq!(detail.images.unwrap()[0].image_name.as_deref(), Some("ops-golden"));
+        id
+    }
 
-        // The other creation paths.
+    /// The other creation paths.
+    async fn other_creation_paths(&mut self) {
+        let owner = &self.owner;
         let from_disk = owner
             .create_image_from_data_disk(CreateImageFromDataDiskRequest::new("ecs-ops-1", "disk-1", "ops-disk"))
             .await
             .unwrap();
-        called.insert("create_image_from_data_disk");
+        self.called.insert("create_image_from_data_disk");
         assert_eq!(from_disk.images.unwrap()[0].image_name.as_deref(), Some("ops-disk"));
         let from_snap = owner
             .create_image_from_ecs_snapshot(CreateImageFromEcsSnapshotRequest::new("snap-1", "ops-snap"))
             .await
             .unwrap();
-        called.insert("create_image_from_ecs_snapshot");
+        self.called.insert("create_image_from_ecs_snapshot");
         assert_eq!(from_snap.images.unwrap().len(), 1);
         let whole =
             owner.create_image_from_ecs(CreateImageFromEcsRequest::new("ecs-ops-1", "ops-whole")).await.unwrap();
-        called.insert("create_image_from_ecs");
+        self.called.insert("create_image_from_ecs");
         assert_eq!(whole.images.unwrap().len(), 1);
+    }
 
-        // Import from an image file, after validating its URL; then the import-task list.
+    /// Import from an image file, after validating its URL; then the import-task list.
+    async fn import_from_file(&mut self) {
+        let owner = &self.owner;
         let url = "https://jiangsu-10.zos.ctyun.cn/ims-openapi/ImportSystemDiskImage.qcow2";
         let check = owner.validate_image_file_source(ValidateImageFileSourceRequest::new(url)).await.unwrap();
-        called.insert("validate_image_file_source");
+        self.called.insert("validate_image_file_source");
         assert_eq!(check.valid_url, Some(true));
         let imported = owner
             .import_image(ImportImageRequest::new(
@@ -84,10 +123,10 @@ fn every_generated_operation_round_trips() {
             ))
             .await
             .unwrap();
-        called.insert("import_image");
+        self.called.insert("import_image");
         let imported = imported.images.unwrap().remove(0);
         let tasks = owner.list_import_tasks(ListImportTasksRequest::new()).await.unwrap();
-        called.insert("list_import_tasks");
+        self.called.insert("list_import_tasks");
         let task_id = imported
             .task_id
             .clone()
@@ -95,30 +134,36 @@ fn every_generated_operation_round_trips() {
             .expect("an import task id");
         // Deleting an import task is accepted whatever the task's state (it only acts on failed ones).
         owner.delete_import_task(DeleteImportTaskRequest::new(task_id)).await.unwrap();
-        called.insert("delete_import_task");
+        self.called.insert("delete_import_task");
+    }
 
-        // Attributes and labels.
-        owner.update_image(UpdateImageRequest::new(&id).description("renamed by ops")).await.unwrap();
-        called.insert("update_image");
-        let detail = owner.get_image(GetImageRequest::new(&id)).await.unwrap();
+    /// Attributes and labels.
+    async fn attributes_and_labels(&mut self, id: &str) {
+        let owner = &self.owner;
+        owner.update_image(UpdateImageRequest::new(id).description("renamed by ops")).await.unwrap();
+        self.called.insert("update_image");
+        let detail = owner.get_image(GetImageRequest::new(id)).await.unwrap();
         assert_eq!(detail.images.unwrap()[0].description.as_deref(), Some("renamed by ops"));
         owner
             .update_image_labels(UpdateImageLabelsRequest::new(
-                [&id],
+                [id],
                 vec![Label::new("team", "img")],
                 LabelOperation::Bind,
             ))
             .await
             .unwrap();
-        called.insert("update_image_labels");
+        self.called.insert("update_image_labels");
+    }
 
-        // Copies: across regions (to an advertised destination) and in place.
+    /// Copies: across regions (to an advertised destination) and in place.
+    async fn copies(&mut self, id: &str) {
+        let owner = &self.owner;
         let dests =
             owner.list_supported_destination_regions(ListSupportedDestinationRegionsRequest::new()).await.unwrap();
-        called.insert("list_supported_destination_regions");
+        self.called.insert("list_supported_destination_regions");
         let dest = dests.regions.unwrap_or_default().into_iter().next().expect("a destination region");
-        owner.copy_image_across_regions(CopyImageAcrossRegionsRequest::new(&dest, &id, "ops-copy-far")).await.unwrap();
-        called.insert("copy_image_across_regions");
+        owner.copy_image_across_regions(CopyImageAcrossRegionsRequest::new(&dest, id, "ops-copy-far")).await.unwrap();
+        self.called.insert("copy_image_across_regions");
         let far = owner
             .list_images(
                 ListImagesRequest::new()
@@ -128,30 +173,36 @@ fn every_generated_operation_round_trips() {
             )
             .await
             .unwrap();
-        called.insert("list_images");
+        self.called.insert("list_images");
         assert_eq!(far.total_count, Some(1), "the copy appears in the destination region");
-        owner.copy_image(CopyImageRequest::new(&id, "ops-copy-near")).await.unwrap();
-        called.insert("copy_image");
+        owner.copy_image(CopyImageRequest::new(id, "ops-copy-near")).await.unwrap();
+        self.called.insert("copy_image");
+    }
 
-        // Export, then the task list and cancelling the export (on the server whose tasks take
-        // two reads to finish, so there is a running export to cancel).
+    /// Export, then the task list and cancelling the export (on the server whose tasks take
+    /// two reads to finish, so there is a running export to cancel).
+    async fn export_and_cancel(&mut self) {
+        let slow = &self.slow;
         let created = slow.create_image(CreateImageRequest::new("ecs-ops-2", "ops-export-src")).await.unwrap();
         let src = created.images.unwrap().remove(0).image_id;
         slow.wait_until_image_active(GetImageRequest::new(&src), WAIT).await.unwrap();
         slow.export_image(ExportImageRequest::new(&src, "my-bucket", "ops-export")).await.unwrap();
-        called.insert("export_image");
+        self.called.insert("export_image");
         let tasks = slow.list_image_tasks(ListImageTasksRequest::new(&src)).await.unwrap();
-        called.insert("list_image_tasks");
+        self.called.insert("list_image_tasks");
         let export = tasks.results.unwrap_or_default().into_iter().next().expect("the export task");
         let done = slow.operate_image_task(OperateImageTaskRequest::new(export.task_id, TaskOperation::Cancel)).await;
-        called.insert("operate_image_task");
+        self.called.insert("operate_image_task");
         assert_eq!(done.unwrap().success, Some(true));
+    }
 
-        // Sharing with another account: it sees the share waiting, accepts, copies it, rejects.
-        owner.share_image(ShareImageRequest::new(&id, &friend_account)).await.unwrap();
-        called.insert("share_image");
-        let shares = owner.list_image_shares(ListImageSharesRequest::new(&id)).await.unwrap();
-        called.insert("list_image_shares");
+    /// Sharing with another account: it sees the share waiting, accepts, copies it, rejects.
+    async fn sharing(&mut self, id: &str) {
+        let (owner, friend) = (&self.owner, &self.friend);
+        owner.share_image(ShareImageRequest::new(id, &self.friend_account)).await.unwrap();
+        self.called.insert("share_image");
+        let shares = owner.list_image_shares(ListImageSharesRequest::new(id)).await.unwrap();
+        self.called.insert("list_image_shares");
         assert_eq!(shares.total_count, Some(1));
         assert_eq!((shares.page_no, shares.page_size), (Some(1), Some(10)), "echoed as integers");
         let seen = friend
@@ -163,49 +214,54 @@ fn every_generated_operation_round_trips() {
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].image_visibility, Some(ImageVisibility::Shared));
         assert_eq!(seen[0].image_status, Some(ImageStatus::Waiting));
-        friend.accept_shared_image(AcceptSharedImageRequest::new(&id)).await.unwrap();
-        called.insert("accept_shared_image");
-        friend
-            .create_image_from_shared_image(CreateImageFromSharedImageRequest::new(&id, "friend-copy"))
-            .await
-            .unwrap();
-        called.insert("create_image_from_shared_image");
-        friend.reject_shared_image(RejectSharedImageRequest::new(&id)).await.unwrap();
-        called.insert("reject_shared_image");
-        owner.unshare_image(UnshareImageRequest::new(&id).cancel_all_shared_account(true)).await.unwrap();
-        called.insert("unshare_image");
+        friend.accept_shared_image(AcceptSharedImageRequest::new(id)).await.unwrap();
+        self.called.insert("accept_shared_image");
+        friend.create_image_from_shared_image(CreateImageFromSharedImageRequest::new(id, "friend-copy")).await.unwrap();
+        self.called.insert("create_image_from_shared_image");
+        friend.reject_shared_image(RejectSharedImageRequest::new(id)).await.unwrap();
+        self.called.insert("reject_shared_image");
+        owner.unshare_image(UnshareImageRequest::new(id).cancel_all_shared_account(true)).await.unwrap();
+        self.called.insert("unshare_image");
+    }
 
-        // Deprecate and restore, with the waiters.
-        owner.deactivate_image(DeactivateImageRequest::new(&id)).await.unwrap();
-        called.insert("deactivate_image");
-        let w = owner.wait_until_image_deactivated(GetImageRequest::new(&id), WAIT).await.unwrap();
+    /// Deprecate and restore, with the waiters.
+    async fn deprecate_and_restore(&mut self, id: &str) {
+        let owner = &self.owner;
+        owner.deactivate_image(DeactivateImageRequest::new(id)).await.unwrap();
+        self.called.insert("deactivate_image");
+        let w = owner.wait_until_image_deactivated(GetImageRequest::new(id), WAIT).await.unwrap();
         assert_eq!(w.output.unwrap().images.unwrap()[0].image_status, Some(ImageStatus::Deactivated));
-        owner.reactivate_image(ReactivateImageRequest::new(&id)).await.unwrap();
-        called.insert("reactivate_image");
-        owner.wait_until_image_active(GetImageRequest::new(&id), WAIT).await.unwrap();
+        owner.reactivate_image(ReactivateImageRequest::new(id)).await.unwrap();
+        self.called.insert("reactivate_image");
+        owner.wait_until_image_active(GetImageRequest::new(id), WAIT).await.unwrap();
+    }
 
-        // Delete, and wait until it is gone.
-        owner.delete_image(DeleteImageRequest::new(&id)).await.unwrap();
-        called.insert("delete_image");
-        owner.wait_until_image_deleted(GetImageRequest::new(&id), WAIT).await.unwrap();
-        let gone = owner.get_image(GetImageRequest::new(&id).error_free(false)).await.unwrap_err();
+    /// Delete, and wait until it is gone.
+    async fn delete(&mut self, id: &str) {
+        let owner = &self.owner;
+        owner.delete_image(DeleteImageRequest::new(id)).await.unwrap();
+        self.called.insert("delete_image");
+        owner.wait_until_image_deleted(GetImageRequest::new(id), WAIT).await.unwrap();
+        let gone = owner.get_image(GetImageRequest::new(id).error_free(false)).await.unwrap_err();
         assert_eq!(gone.api_code(), Some("Image.ImageCheck.NotFound"));
-    });
+    }
 
-    // Every generated operation method was exercised (the list comes from the generated code).
-    let generated = include_str!("../../../client/src/generated/mod.rs");
-    let all: BTreeSet<&str> = generated
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("pub async fn "))
-        .map(|l| l.split('(').next().unwrap())
-        .filter(|m| !m.starts_with("wait_until_"))
-        .collect();
-    assert_eq!(all.len(), 27, "{all:?}");
-    let missing: Vec<_> = all.difference(&called).collect();
-    assert!(missing.is_empty(), "operations not exercised end to end: {missing:?}");
-    // And every call was signed correctly (none rejected by the verifier).
-    for ak in [&owner_ak, &friend_ak] {
-        assert!(server().requests_by(ak).iter().all(|r| r.verified()), "{ak}");
+    /// Every generated operation method was exercised (the list comes from the generated code),
+    /// and every call was signed correctly (none rejected by the verifier).
+    fn every_operation_was_called_and_signed(&self) {
+        let generated = include_str!("../../../client/src/generated/mod.rs");
+        let all: BTreeSet<&str> = generated
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("pub async fn "))
+            .map(|l| l.split('(').next().unwrap())
+            .filter(|m| !m.starts_with("wait_until_"))
+            .collect();
+        assert_eq!(all.len(), 27, "{all:?}");
+        let missing: Vec<_> = all.difference(&self.called).collect();
+        assert!(missing.is_empty(), "operations not exercised end to end: {missing:?}");
+        for ak in [&self.owner_ak, &self.friend_ak] {
+            assert!(server().requests_by(ak).iter().all(|r| r.verified()), "{ak}");
+        }
     }
 }
 
