@@ -10,11 +10,15 @@ use std::borrow::Cow;
 /// Doc lines for `paragraphs` (separated by an empty line), sanitized.
 pub fn doc_lines(paragraphs: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    // A list item left open by one paragraph goes on in the next: Markdown reads the blank line
+    // between them as inside the item, so an indented line there may open a fence.
+    let mut item_col = None;
     for p in paragraphs {
-        let lines = sanitize(p);
+        let (lines, open_item) = sanitize_after(p, item_col);
         if lines.iter().all(|l| l.trim().is_empty()) {
             continue;
         }
+        item_col = open_item;
         if !out.is_empty() {
             out.push(String::new());
         }
@@ -24,30 +28,40 @@ pub fn doc_lines(paragraphs: &[String]) -> Vec<String> {
 }
 
 /// One paragraph (possibly several Markdown blocks) → sanitized lines, without leading or
-/// trailing blank lines.
-fn sanitize(text: &str) -> Vec<String> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
-    let text: String = text.chars().map(|c| if forbidden(c) { '\u{fffd}' } else { c }).collect();
+/// trailing blank lines. The paragraph follows, after a blank line, a list item whose content
+/// column is `item_col`; also returns the content column of the list item still open at its end.
+fn sanitize_after(text: &str, item_col: Option<usize>) -> (Vec<String>, Option<usize>) {
+    let text = sanitizable(text);
     let mut s = Sanitizer::new(text.lines().map(str::trim_end).collect());
+    s.item_col = item_col;
     while s.i < s.src.len() {
         s.line();
     }
-    s.finish()
+    let open_item = s.item_col;
+    (s.finish(), open_item)
 }
 
-/// An open fence: its marker (``` or ~~~), length, and the column it is relative to (0, or the
-/// content column of the list item it opened in).
+/// `text` with line breaks normalized, tabs expanded and forbidden characters replaced.
+fn sanitizable(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
+    text.chars().map(|c| if forbidden(c) { '\u{fffd}' } else { c }).collect()
+}
+
+/// An open fence: its marker (``` or ~~~), length, the column it is relative to (0, or the
+/// content column of the list item it opened in), and its opening line's indentation.
 #[derive(Clone, Copy)]
 struct Fence {
     ch: char,
     len: usize,
     base: usize,
+    indent: usize,
 }
 
 impl Fence {
-    /// The line that closes this fence explicitly.
+    /// The line that closes this fence explicitly: indented like its opening line, so it sits
+    /// in the same container, whatever list items this scan has lost track of.
     fn close(self) -> String {
-        format!("{}{}", " ".repeat(self.base), self.ch.to_string().repeat(self.len))
+        format!("{}{}", " ".repeat(self.indent), self.ch.to_string().repeat(self.len))
     }
 }
 
@@ -60,7 +74,9 @@ struct Sanitizer<'a> {
     fence: Option<Fence>,
     /// Content column of the list item or `>` quote the previous line belongs to.
     container: Option<Container>,
-    /// The previous line closed a fence (a `~~~` or ``` line alone, which may also open one).
+    /// The output so far ends a block that is no paragraph, though its last line may not show
+    /// it: a closed fence (a `~~~` or ``` line alone, which may also open one), or a quote
+    /// ending in one. An indented line after it starts an indented code block.
     closed_fence: bool,
     /// Content column of the list item still open, across blank lines (fences may sit in it).
     item_col: Option<usize>,
@@ -93,7 +109,13 @@ impl<'a> Sanitizer<'a> {
         } else if self.indented_code_starts(indent) {
             self.indented_code();
         } else {
+            let (before, closed) = (self.out.len(), self.closed_fence);
+            self.closed_fence = false;
             self.text(&escape_opener(line, indent), indent);
+            if self.out.len() == before {
+                // Nothing showed (an empty quote): the block before it still counts.
+                self.closed_fence = closed;
+            }
         }
     }
 
@@ -108,7 +130,7 @@ impl<'a> Sanitizer<'a> {
     }
 
     /// A line inside the open fence: kept as is; it may close the fence.
-    fn fenced(&mut self, Fence { ch, len, base }: Fence, line: &str, indent: usize) {
+    fn fenced(&mut self, Fence { ch, len, base, .. }: Fence, line: &str, indent: usize) {
         let trimmed = &line[indent..];
         self.out.push(line.to_owned());
         let run = trimmed.chars().take_while(|&c| c == ch).count();
@@ -124,7 +146,12 @@ impl<'a> Sanitizer<'a> {
     /// continues (more is indented code, or a paragraph's continuation). Whether it did.
     fn fence_opens(&mut self, line: &str, indent: usize) -> bool {
         let trimmed = &line[indent..];
-        if self.item_col.is_some_and(|col| indent < col) && !trimmed.is_empty() && list_item(trimmed).is_none() {
+        // A line left of the item's content ends it, unless it starts another item (a bare
+        // marker does not: `escape_opener` turns it into text) or is a lazy continuation of the
+        // item's text, which `paragraph_line` moves under the item.
+        let starts_item = list_item(trimmed).is_some_and(|col| col < trimmed.len());
+        let left_of_item = self.item_col.is_some_and(|col| indent < col) && !trimmed.is_empty() && !starts_item;
+        if left_of_item && !matches!(self.container, Some(Container::Item(_))) {
             self.item_col = None;
         }
         let base = match (self.container, self.item_col) {
@@ -132,9 +159,13 @@ impl<'a> Sanitizer<'a> {
             _ => 0,
         };
         let Some((ch, len, info)) = fence_open(trimmed).filter(|_| indent < base + 4) else { return false };
+        if left_of_item {
+            // Not a lazy continuation after all: the fence ends the item.
+            self.item_col = None;
+        }
         let info = fence_info(info);
         self.out.push(format!("{}{}{info}", &line[..indent], ch.to_string().repeat(len)));
-        self.fence = Some(Fence { ch, len, base });
+        self.fence = Some(Fence { ch, len, base, indent });
         self.container = None;
         self.i += 1;
         true
@@ -142,9 +173,8 @@ impl<'a> Sanitizer<'a> {
 
     /// An indented code block starts at 4+ spaces after a blank line, a heading, a thematic
     /// break or a closed fence (anything but a paragraph), outside a list.
-    fn indented_code_starts(&mut self, indent: usize) -> bool {
+    fn indented_code_starts(&self, indent: usize) -> bool {
         let after_block = self.out.last().is_none_or(|l| ends_block(l)) || self.closed_fence;
-        self.closed_fence = false;
         indent >= 4 && after_block && self.container.is_none()
     }
 
@@ -167,9 +197,13 @@ impl<'a> Sanitizer<'a> {
         // Longer than any backtick run starting a content line, so the content cannot close it.
         let longest = block.iter().map(|l| l.trim_start().chars().take_while(|&c| c == '`').count()).max();
         let marker = "`".repeat(longest.unwrap_or(0).max(2) + 1);
+        // The fence goes at column 0, which ends any list item around it.
+        self.item_col = None;
         self.out.push(format!("{marker}text"));
         self.out.extend(block);
         self.out.push(marker);
+        // Like any closed fence, it may be followed by an indented code block.
+        self.closed_fence = true;
         if blank {
             self.out.push(String::new());
         }
@@ -215,14 +249,32 @@ impl<'a> Sanitizer<'a> {
             self.i += 1;
         }
         let pad = " ".repeat(indent);
-        for l in sanitize(&inner.join("\n")) {
+        let inner = sanitizable(&inner.join("\n"));
+        let mut quoted = Sanitizer::new(inner.lines().map(str::trim_end).collect());
+        while quoted.i < quoted.src.len() {
+            quoted.line();
+        }
+        // Only a paragraph at the quote's end takes lazy continuation lines.
+        let ends_in_text = !quoted.closed_fence && quoted.fence.is_none();
+        let lines = quoted.finish();
+        if lines.is_empty() {
+            // Nothing shows: the blocks around it go on as if it were not there.
+            return;
+        }
+        if self.item_col.is_some_and(|col| indent < col) {
+            // A quote is no lazy continuation: left of the item's content, it ends the item.
+            self.item_col = None;
+        }
+        let ends_in_text = ends_in_text && lines.last().is_some_and(|l| !ends_block(l));
+        self.container = ends_in_text.then_some(Container::Quote(indent));
+        self.closed_fence = !ends_in_text;
+        for l in lines {
             if l.is_empty() {
                 self.out.push(format!("{pad}>"));
             } else {
                 self.out.push(format!("{pad}> {l}"));
             }
         }
-        self.container = Some(Container::Quote(indent));
     }
 
     /// A paragraph line; a lazy continuation line is indented under the item / kept in the
@@ -287,6 +339,9 @@ fn neutralize_item(content: &str) -> (String, usize) {
     }
     let text = if rest.starts_with("```") || rest.starts_with("~~~") || rest.starts_with('<') {
         format!("{prefix}\\{rest}")
+    } else if rest.is_empty() && prefix.ends_with("> ") {
+        // An empty quote (`- >`): the lines after it would not be its text but, indented, code.
+        format!("{}\\>", &prefix[..prefix.len() - 2])
     } else if rest.is_empty() && !prefix.is_empty() && !prefix.ends_with(' ') {
         // A bare nested marker (`- 1.`): an empty item, escaped like a top-level one.
         let marker_start = prefix.trim_end_matches(|c: char| !c.is_ascii_whitespace()).len();
@@ -426,7 +481,7 @@ mod tests {
     use super::*;
 
     fn s(t: &str) -> Vec<String> {
-        sanitize(t)
+        sanitize_after(t, None).0
     }
 
     #[test]
@@ -466,5 +521,49 @@ mod tests {
     fn paragraphs() {
         let p = vec!["one".to_owned(), "  ".to_owned(), "two\r\nlines".to_owned()];
         assert_eq!(doc_lines(&p), ["one", "", "two", "lines"]);
+    }
+
+    #[test]
+    fn a_list_item_open_at_a_paragraph_end_goes_on_in_the_next() {
+        // Found by the doc_sanitizer property test: the second paragraph's `  a` continues the
+        // item `- x` of the first, so `    ```` opens a fence inside it, which must not be a
+        // doctest.
+        let p = vec!["- x".to_owned(), "  a\n    ```\n    code".to_owned()];
+        assert_eq!(doc_lines(&p), ["- x", "", "  a", "    ```text", "    code", "    ```"]);
+        // A bare marker is escaped into text, which ends the item: `  ```` after it opens a
+        // fence at the top level.
+        let p = vec!["- x".to_owned(), "-\n    ```\n  ```".to_owned()];
+        assert_eq!(doc_lines(&p), ["- x", "", "\\-", "    ```", "  ```text", "  ```"]);
+        // A lazy continuation line keeps the item open.
+        let p = vec!["- x\ny".to_owned(), "  a\n    ```".to_owned()];
+        assert_eq!(doc_lines(&p), ["- x", "  y", "", "  a", "    ```text", "    ```"]);
+        // A quote left of the item's content ends it.
+        let p = vec!["- x\n> q".to_owned(), "    ```\n  ```".to_owned()];
+        assert_eq!(doc_lines(&p), ["- x", "> q", "", "````text", "```", "````", "  ```text", "  ```"]);
+    }
+
+    #[test]
+    fn cases_pulldown_cmark_found() {
+        // Each input once gave a doctest or an unclosed block in the eyes of pulldown-cmark,
+        // rustdoc's parser (codegen/tests/doc_sanitizer.rs).
+        let cases: [(&str, &[&str]); 6] = [
+            // An empty quote shows nothing: the indented line after it starts indented code.
+            ("> \n    - ```rust", &["```text", "- ```rust", "```"]),
+            ("    - \n> \n    - ```rust", &["```text", "-", "```", "```text", "- ```rust", "```"]),
+            // ... and does not end the list item around it.
+            ("- ```rust\n> \n    ```\u{202e}", &["- \\```rust", "    ```text", "    ```"]),
+            // A quote ending in a fence takes no lazy continuation.
+            (
+                "```rust,no_run```\n> ```\n> \n    - ```",
+                &["```rust,no_run```", "> ```text", "> ```", "```text", "- ```", "```"],
+            ),
+            // A fence is closed where it opened, in the outer item.
+            ("- - ```rust\n  ```", &["- - \\```rust", "  ```text", "  ```"]),
+            // An empty quote in an item is escaped.
+            ("- > \n        - - ", &["- \\>", "        - \\-"]),
+        ];
+        for (input, want) in cases {
+            assert_eq!(s(input), want, "{input:?}");
+        }
     }
 }
