@@ -142,6 +142,15 @@ impl<'a> Sanitizer<'a> {
         self.i += 1;
     }
 
+    /// The column a line indented `indent` is relative to: the content column of the list item
+    /// it is in, or 0.
+    fn base(&self, indent: usize) -> usize {
+        match (self.container, self.item_col) {
+            (Some(Container::Item(col)), _) | (_, Some(col)) if indent >= col => col,
+            _ => 0,
+        }
+    }
+
     /// A fence opens at less than 4 columns of indentation, relative to the list item it
     /// continues (more is indented code, or a paragraph's continuation). Whether it did.
     fn fence_opens(&mut self, line: &str, indent: usize) -> bool {
@@ -154,10 +163,7 @@ impl<'a> Sanitizer<'a> {
         if left_of_item && !matches!(self.container, Some(Container::Item(_))) {
             self.item_col = None;
         }
-        let base = match (self.container, self.item_col) {
-            (Some(Container::Item(col)), _) | (_, Some(col)) if indent >= col => col,
-            _ => 0,
-        };
+        let base = self.base(indent);
         let Some((ch, len, info)) = fence_open(trimmed).filter(|_| indent < base + 4) else { return false };
         if left_of_item {
             // Not a lazy continuation after all: the fence ends the item.
@@ -213,9 +219,11 @@ impl<'a> Sanitizer<'a> {
     /// paragraph line.
     fn text(&mut self, line: &str, indent: usize) {
         let trimmed = &line[indent..];
-        if let Some(col) = list_item(trimmed) {
+        // 4+ columns into its container, a marker starts nothing: the line continues a paragraph.
+        let starts_block = indent < self.base(indent) + 4;
+        if let Some(col) = list_item(trimmed).filter(|_| starts_block) {
             self.list_item(line, indent, col);
-        } else if trimmed.starts_with('>') {
+        } else if trimmed.starts_with('>') && starts_block {
             self.quote(indent);
         } else {
             self.paragraph_line(line, indent);
@@ -279,15 +287,14 @@ impl<'a> Sanitizer<'a> {
 
     /// A paragraph line; a lazy continuation line is indented under the item / kept in the
     /// quote. (Exactly under the item: more is clippy's `doc_overindented_list_items`.) Moved
-    /// there, a fence-like text could open a fence: escaped.
+    /// there, text that looks like a block could start one: escaped.
     fn paragraph_line(&mut self, line: &str, indent: usize) {
         let trimmed = &line[indent..];
-        let escape = if trimmed.starts_with("```") || trimmed.starts_with("~~~") { "\\" } else { "" };
         match self.container {
             Some(Container::Item(col)) if indent != col => {
-                self.out.push(format!("{}{escape}{trimmed}", " ".repeat(col)));
+                self.out.push(format!("{}{}", " ".repeat(col), escape_moved(trimmed)));
             }
-            Some(Container::Quote(ind)) => self.out.push(format!("{}> {escape}{trimmed}", " ".repeat(ind))),
+            Some(Container::Quote(ind)) => self.out.push(format!("{}> {}", " ".repeat(ind), escape_moved(trimmed))),
             _ => self.out.push(line.to_owned()),
         }
         self.i += 1;
@@ -316,6 +323,19 @@ fn escape_opener(line: &str, indent: usize) -> Cow<'_, str> {
         Cow::Owned(format!("{}{}", &line[..indent], escape_marker(trimmed)))
     } else {
         Cow::Borrowed(line)
+    }
+}
+
+/// A paragraph line moved to another column, with what it could start there (a fence, a list
+/// item, a quote, a heading) escaped into text.
+fn escape_moved(trimmed: &str) -> Cow<'_, str> {
+    if let Some(col) = list_item(trimmed) {
+        let marker = trimmed[..col].trim_end();
+        Cow::Owned(format!("{}{}", escape_marker(marker), &trimmed[marker.len()..]))
+    } else if ["```", "~~~", ">", "#"].iter().any(|p| trimmed.starts_with(p)) {
+        Cow::Owned(format!("\\{trimmed}"))
+    } else {
+        Cow::Borrowed(trimmed)
     }
 }
 
@@ -546,7 +566,7 @@ mod tests {
     fn cases_pulldown_cmark_found() {
         // Each input once gave a doctest or an unclosed block in the eyes of pulldown-cmark,
         // rustdoc's parser (codegen/tests/doc_sanitizer.rs).
-        let cases: [(&str, &[&str]); 6] = [
+        let cases: [(&str, &[&str]); 7] = [
             // An empty quote shows nothing: the indented line after it starts indented code.
             ("> \n    - ```rust", &["```text", "- ```rust", "```"]),
             ("    - \n> \n    - ```rust", &["```text", "-", "```", "```text", "- ```rust", "```"]),
@@ -560,7 +580,10 @@ mod tests {
             // A fence is closed where it opened, in the outer item.
             ("- - ```rust\n  ```", &["- - \\```rust", "  ```text", "  ```"]),
             // An empty quote in an item is escaped.
-            ("- > \n        - - ", &["- \\>", "        - \\-"]),
+            ("- > \n        - - ", &["- \\>", "  \\- -"]),
+            // A marker 4+ columns into its container continues the paragraph; it starts no
+            // item whose column the next paragraph would inherit.
+            ("        ```\n\u{202e}\n    - ```rust", &["````text", "    ```", "````", "\u{fffd}", "    - ```rust"]),
         ];
         for (input, want) in cases {
             assert_eq!(s(input), want, "{input:?}");
