@@ -7,8 +7,19 @@
 
 use std::borrow::Cow;
 
-/// Doc lines for `paragraphs` (separated by an empty line), sanitized.
+/// Doc lines for `paragraphs` (separated by an empty line), sanitized. Should rustdoc's own
+/// parser still find a doctest or an unclosed block in them (an input this module's scan
+/// misreads), the text is emitted as one plain `text` block instead.
 pub fn doc_lines(paragraphs: &[String]) -> Vec<String> {
+    let lines = sanitized(paragraphs);
+    if rustdoc_safe(&lines) {
+        lines
+    } else {
+        text_block(paragraphs)
+    }
+}
+
+fn sanitized(paragraphs: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     // A list item left open by one paragraph goes on in the next: Markdown reads the blank line
     // between them as inside the item, so an indented line there may open a fence.
@@ -24,6 +35,48 @@ pub fn doc_lines(paragraphs: &[String]) -> Vec<String> {
         }
         out.extend(lines);
     }
+    out
+}
+
+/// Follows a doc in [`rustdoc_safe`]: seen as text, it proves nothing was left open.
+const SENTINEL: &str = "END-OF-DOC-SENTINEL";
+
+/// Whether rustdoc's parser (pulldown-cmark) sees in `lines` no indented code block, only
+/// fenced blocks labelled `text` or an allowed language, and nothing left open.
+pub fn rustdoc_safe(lines: &[String]) -> bool {
+    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+    let text = format!("{}\n\n{SENTINEL}\n", lines.join("\n"));
+    let (mut in_code, mut closed) = (false, false);
+    for event in Parser::new(&text) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => return false,
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                if info.trim() != "text" && !FENCE_LANGS.contains(&info.trim()) {
+                    return false;
+                }
+                in_code = true;
+            }
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) if !in_code && t.contains(SENTINEL) => closed = true,
+            _ => {}
+        }
+    }
+    closed
+}
+
+/// The paragraphs as one `text` block, its fence longer than any backtick run inside.
+fn text_block(paragraphs: &[String]) -> Vec<String> {
+    let text: Vec<String> = paragraphs.iter().map(|p| sanitizable(p)).filter(|p| !p.trim().is_empty()).collect();
+    let longest = text.iter().flat_map(|p| p.split(|c| c != '`')).map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let mut out = vec![format!("{fence}text")];
+    for (i, p) in text.iter().enumerate() {
+        if i > 0 {
+            out.push(String::new());
+        }
+        out.extend(p.trim_matches('\n').lines().map(|l| l.trim_end().to_owned()));
+    }
+    out.push(fence);
     out
 }
 
@@ -110,8 +163,9 @@ impl<'a> Sanitizer<'a> {
             self.indented_code();
         } else {
             let (before, closed) = (self.out.len(), self.closed_fence);
+            let in_paragraph = !closed && self.out.last().is_some_and(|l| !ends_block(l));
             self.closed_fence = false;
-            self.text(&escape_opener(line, indent), indent);
+            self.text(&escape_opener(line, indent), indent, in_paragraph);
             if self.out.len() == before {
                 // Nothing showed (an empty quote): the block before it still counts.
                 self.closed_fence = closed;
@@ -216,12 +270,16 @@ impl<'a> Sanitizer<'a> {
     }
 
     /// A line of text (its opener already escaped): a list item, a block quote, or a
-    /// paragraph line.
-    fn text(&mut self, line: &str, indent: usize) {
+    /// paragraph line. `in_paragraph`: the line before is paragraph text it could continue.
+    fn text(&mut self, line: &str, indent: usize, in_paragraph: bool) {
         let trimmed = &line[indent..];
         // 4+ columns into its container, a marker starts nothing: the line continues a paragraph.
         let starts_block = indent < self.base(indent) + 4;
-        if let Some(col) = list_item(trimmed).filter(|_| starts_block) {
+        // A new list interrupting a paragraph must start at 1 (a sibling item is no new list).
+        let sibling = self.item_col.is_some_and(|col| indent < col);
+        let number = trimmed.split(['.', ')']).next().and_then(|n| n.parse::<u32>().ok());
+        let new_list_allowed = !in_paragraph || sibling || number.is_none_or(|n| n == 1);
+        if let Some(col) = list_item(trimmed).filter(|_| starts_block && new_list_allowed) {
             self.list_item(line, indent, col);
         } else if trimmed.starts_with('>') && starts_block {
             self.quote(indent);
@@ -295,7 +353,13 @@ impl<'a> Sanitizer<'a> {
                 self.out.push(format!("{}{}", " ".repeat(col), escape_moved(trimmed)));
             }
             Some(Container::Quote(ind)) => self.out.push(format!("{}> {}", " ".repeat(ind), escape_moved(trimmed))),
-            _ => self.out.push(line.to_owned()),
+            _ => {
+                self.out.push(line.to_owned());
+                // A paragraph in the open item, after a blank line: lazy lines continue it.
+                if let Some(col) = self.item_col.filter(|&col| indent >= col) {
+                    self.container = Some(Container::Item(col));
+                }
+            }
         }
         self.i += 1;
     }
@@ -563,10 +627,22 @@ mod tests {
     }
 
     #[test]
+    fn what_the_scan_misreads_falls_back_to_a_text_block() {
+        // Two levels of list items on one line: the scan follows only the inner one, and its
+        // output would leave `    ```` opening a doctest in the outer item.
+        let input = "1. - ```rust\n        ```\n    ```".to_owned();
+        assert!(!rustdoc_safe(&sanitized(std::slice::from_ref(&input))));
+        let lines = doc_lines(&[input, "Default: `x`.".to_owned()]);
+        assert_eq!(lines, ["````text", "1. - ```rust", "        ```", "    ```", "", "Default: `x`.", "````"]);
+        assert!(rustdoc_safe(&lines));
+        assert!(doc_lines(&["  ".to_owned()]).is_empty());
+    }
+
+    #[test]
     fn cases_pulldown_cmark_found() {
         // Each input once gave a doctest or an unclosed block in the eyes of pulldown-cmark,
         // rustdoc's parser (codegen/tests/doc_sanitizer.rs).
-        let cases: [(&str, &[&str]); 7] = [
+        let cases: [(&str, &[&str]); 9] = [
             // An empty quote shows nothing: the indented line after it starts indented code.
             ("> \n    - ```rust", &["```text", "- ```rust", "```"]),
             ("    - \n> \n    - ```rust", &["```text", "-", "```", "```text", "- ```rust", "```"]),
@@ -584,6 +660,13 @@ mod tests {
             // A marker 4+ columns into its container continues the paragraph; it starts no
             // item whose column the next paragraph would inherit.
             ("        ```\n\u{202e}\n    - ```rust", &["````text", "    ```", "````", "\u{fffd}", "    - ```rust"]),
+            // A paragraph in an item after a blank line takes lazy continuation lines too.
+            (
+                "- x\n\n  a\n```rust,no_run```x\n    -     ```",
+                &["- x", "", "  a", "  \\```rust,no_run```x", "    - \\```"],
+            ),
+            // An ordered list interrupting a paragraph must start at 1: `11.` is text.
+            ("x\n11. ```\n\n    ``````", &["x", "11. ```", "", "```````text", "``````", "```````"]),
         ];
         for (input, want) in cases {
             assert_eq!(s(input), want, "{input:?}");

@@ -1,86 +1,44 @@
 //! Property test of the doc sanitizer over arbitrary text: what lands in `///` has no control
-//! or bidi characters, no tabs, and every fenced block is closed and labelled `text` or a
-//! language rustdoc does not run (no accidental doctest).
+//! or bidi characters, no tabs, and every code block is closed and labelled `text` or a
+//! language rustdoc does not run (no accidental doctest). Code blocks are found by
+//! pulldown-cmark, the Markdown parser rustdoc itself uses; this check is written apart from
+//! `docs::rustdoc_safe`, which `doc_lines` uses to fall back to a plain text block.
 
 use ctyun_image_codegen::docs::{doc_lines, forbidden};
 use proptest::prelude::*;
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
 const SAFE_INFO: &[&str] = &[
     "text", "json", "yaml", "toml", "xml", "html", "http", "sh", "bash", "shell", "console", "python", "go", "java",
     "sql",
 ];
 
+/// Follows every doc and proves nothing swallowed it (an unclosed fence would).
+const SENTINEL: &str = "SENTINEL-END";
+
 fn check(lines: &[String]) -> Result<(), TestCaseError> {
-    // (marker, length, quote depth, indentation) of the open fence.
-    let mut fence: Option<(char, usize, usize, usize)> = None;
-    // Content column of the list item the lines belong to (0: none).
-    let mut item = 0;
     for l in lines {
         prop_assert!(!l.chars().any(forbidden), "forbidden character in {l:?}");
         prop_assert!(!l.contains('\t') && !l.contains('\r'), "tab or CR in {l:?}");
-        // Fences may sit in a block quote (`> ```rust`); inside one, the quote's markers are
-        // stripped as many times as at its opening.
-        let mut t = l.as_str();
-        let mut depth = 0;
-        loop {
-            let s = t.trim_start_matches(' ');
-            match s.strip_prefix('>').filter(|_| fence.is_none_or(|f| depth < f.2)) {
-                Some(rest) => {
-                    t = rest.strip_prefix(' ').unwrap_or(rest);
-                    depth += 1;
-                }
-                None => break,
+    }
+    // What rustdoc reads: the lines, then (as the next doc paragraph) the sentinel.
+    let text = format!("{}\n\n{SENTINEL}\n", lines.join("\n"));
+    let (mut in_code, mut sentinel_seen) = (false, false);
+    for event in Parser::new(&text) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
+                prop_assert!(false, "an indented code block is a doctest: {lines:?}");
             }
-        }
-        // Indentation inside the quote(s).
-        let s = t.trim_start_matches(' ');
-        let lead = t.len() - s.len();
-        let t = s;
-        if fence.is_none() && !t.is_empty() {
-            // The content column of the innermost item opened on this line (`1. - x`: 5).
-            let (mut col, mut rest, mut any) = (lead, t, false);
-            loop {
-                let bullet = ["- ", "* ", "+ "].iter().find(|m| rest.starts_with(**m)).map(|m| m.len());
-                let d = rest.bytes().take_while(u8::is_ascii_digit).count();
-                let ordered = (d > 0 && (rest[d..].starts_with(". ") || rest[d..].starts_with(") "))).then_some(d + 2);
-                let bare = (rest.len() == 1 && "-*+".contains(rest)
-                    || d > 0 && rest.len() == d + 1 && (rest.ends_with('.') || rest.ends_with(')')))
-                .then_some(rest.len() + 1);
-                match bullet.or(ordered).or(bare) {
-                    Some(w) => {
-                        any = true;
-                        let after = &rest[w.min(rest.len())..];
-                        let inner = after.trim_start_matches(' ');
-                        col += w + (after.len() - inner.len());
-                        rest = inner;
-                    }
-                    None => break,
-                }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                prop_assert!(SAFE_INFO.contains(&info.trim()), "fence info {info:?} may be a doctest: {lines:?}");
+                in_code = true;
             }
-            if any {
-                item = col;
-            } else if lead < item {
-                item = 0;
-            }
-        }
-        // A fence opens at less than 4 columns, relative to the list item it is in.
-        let opens = lead < 4 || (item > 0 && lead >= item && lead < item + 4);
-        let ch = t.chars().next().filter(|&c| c == '`' || c == '~');
-        let run = ch.map_or(0, |c| t.chars().take_while(|&x| x == c).count());
-        match (fence, ch) {
-            // A closing fence is indented less than 4 columns past its opening one (else: content).
-            (Some((c, n, _, ind)), Some(x)) if x == c && run >= n && t[run..].trim().is_empty() && lead < ind + 4 => {
-                fence = None;
-            }
-            (None, Some(c)) if opens && run >= 3 && !(c == '`' && t[run..].contains('`')) => {
-                let info = t[run..].trim();
-                prop_assert!(SAFE_INFO.contains(&info), "fence info {info:?} may be a doctest: {l:?}");
-                fence = Some((c, run, depth, lead));
-            }
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) if !in_code && t.contains(SENTINEL) => sentinel_seen = true,
             _ => {}
         }
     }
-    prop_assert!(fence.is_none(), "unclosed fence in {lines:?}");
+    prop_assert!(sentinel_seen, "a block is left open and swallows what follows: {lines:?}");
     Ok(())
 }
 
