@@ -37,14 +37,9 @@ pub(crate) struct RawReturn {
 
 impl RawReturn {
     pub(crate) fn decode<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
-        serde_json::from_str(&self.return_obj).map_err(|e| {
-            Error::Decode(Box::new(DecodeError {
-                context: self.context,
-                http_status: self.http_status,
-                message: format!("returnObj: {e}"),
-                body_snippet: snippet(self.return_obj.as_bytes()),
-            }))
-        })
+        let RawReturn { context, http_status, return_obj } = self;
+        serde_json::from_str(&return_obj)
+            .map_err(|e| decode_failure(context, http_status, format!("returnObj: {e}"), return_obj.as_bytes()).error)
     }
 }
 
