@@ -248,8 +248,10 @@ impl<'de> Deserialize<'de> for Scalar {
         use serde_json::Value;
         match Value::deserialize(d)? {
             Value::String(s) => Ok(Scalar(s)),
+            // A float as Rust prints it: `3.0` is `3`, as `"3"` would be.
+            Value::Number(n) if n.is_f64() => Ok(Scalar(n.as_f64().unwrap_or_default().to_string())),
             v @ (Value::Number(_) | Value::Bool(_)) => Ok(Scalar(v.to_string())),
-            v => Err(serde::de::Error::custom(format_args!("expected a string, number or boolean, found {v}"))),
+            _ => Err(serde::de::Error::custom("expected a string, number or boolean, not null, an array or an object")),
         }
     }
 }
@@ -362,9 +364,13 @@ mod tests {
         assert_eq!(text("3"), Ok("3".into()));
         assert_eq!(text("-7"), Ok("-7".into()));
         assert_eq!(text("2.5"), Ok("2.5".into()));
+        assert_eq!(text("3.0"), Ok("3".into()));
+        assert_eq!(serde_json::from_str::<Scalar>("3.0").unwrap().as_i64(), Some(3));
+        assert_eq!(text("1e2"), Ok("100".into()));
+        assert_eq!(text("18446744073709551615"), Ok("18446744073709551615".into()));
         assert_eq!(text("true"), Ok("true".into()));
         let err = text("[1]").unwrap_err();
-        assert!(err.contains("expected a string, number or boolean, found [1]"), "{err}");
+        assert!(err.contains("expected a string, number or boolean, not null"), "{err}");
         assert!(text("null").is_err());
     }
 }

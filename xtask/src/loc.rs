@@ -15,7 +15,7 @@ use std::process::ExitCode;
 pub const RUNTIME_TARGET: usize = 1_500;
 /// What `--check` (run by `.ci/run`) enforces: the runtime's size when the ceiling was last
 /// set. Lower it whenever the runtime shrinks; raising it needs a reason in the commit body.
-pub const RUNTIME_CEILING: usize = 1_823;
+pub const RUNTIME_CEILING: usize = 1_819;
 /// No hand-written function outside tests may be longer (lines of code); `--check` names every
 /// one that is. Tests (`TEST_DIRS`) are reported, not limited: a scenario reads top to bottom.
 pub const FN_LIMIT: usize = 80;
