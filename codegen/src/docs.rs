@@ -41,13 +41,19 @@ fn sanitized(paragraphs: &[String]) -> Vec<String> {
 /// Follows a doc in [`rustdoc_safe`]: seen as text, it proves nothing was left open.
 const SENTINEL: &str = "END-OF-DOC-SENTINEL";
 
-/// Whether rustdoc's parser (pulldown-cmark) sees in `lines` no indented code block, only
-/// fenced blocks labelled `text` or an allowed language, and nothing left open.
+/// Whether rustdoc's parser (pulldown-cmark, with the extensions rustdoc turns on) sees in
+/// `lines` no indented code block, only fenced blocks labelled `text` or an allowed language,
+/// and nothing left open. The lines are read as rustdoc reads an item's docs: with the
+/// indentation they all share removed first.
 pub fn rustdoc_safe(lines: &[String]) -> bool {
-    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
-    let text = format!("{}\n\n{SENTINEL}\n", lines.join("\n"));
+    use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+    let shared = lines.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start_matches(' ').len()).min();
+    let unindented: Vec<&str> = lines.iter().map(|l| l.get(shared.unwrap_or(0)..).unwrap_or("")).collect();
+    let text = format!("{}\n\n{SENTINEL}\n", unindented.join("\n"));
+    let options =
+        Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let (mut in_code, mut closed) = (false, false);
-    for event in Parser::new(&text) {
+    for event in Parser::new_ext(&text, options) {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => return false,
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
@@ -133,11 +139,18 @@ struct Sanitizer<'a> {
     closed_fence: bool,
     /// Content column of the list item still open, across blank lines (fences may sit in it).
     item_col: Option<usize>,
+    /// How many quotes this scan is inside (each is scanned by a nested `Sanitizer`).
+    depth: usize,
 }
+
+/// Quotes nested deeper than this are left as text (and judged by [`rustdoc_safe`]): each level
+/// is a nested scan, so thousands of `>` would otherwise exhaust the stack.
+const MAX_QUOTE_DEPTH: usize = 16;
 
 impl<'a> Sanitizer<'a> {
     fn new(src: Vec<&'a str>) -> Self {
-        Sanitizer { src, i: 0, out: Vec::new(), fence: None, container: None, closed_fence: false, item_col: None }
+        let (out, fence, container, closed_fence, item_col) = (Vec::new(), None, None, false, None);
+        Sanitizer { src, i: 0, out, fence, container, closed_fence, item_col, depth: 0 }
     }
 
     /// Handles the block starting at line `i`, consuming at least that line.
@@ -281,7 +294,7 @@ impl<'a> Sanitizer<'a> {
         let new_list_allowed = !in_paragraph || sibling || number.is_none_or(|n| n == 1);
         if let Some(col) = list_item(trimmed).filter(|_| starts_block && new_list_allowed) {
             self.list_item(line, indent, col);
-        } else if trimmed.starts_with('>') && starts_block {
+        } else if trimmed.starts_with('>') && starts_block && self.depth < MAX_QUOTE_DEPTH {
             self.quote(indent);
         } else {
             self.paragraph_line(line, indent);
@@ -317,6 +330,7 @@ impl<'a> Sanitizer<'a> {
         let pad = " ".repeat(indent);
         let inner = sanitizable(&inner.join("\n"));
         let mut quoted = Sanitizer::new(inner.lines().map(str::trim_end).collect());
+        quoted.depth = self.depth + 1;
         while quoted.i < quoted.src.len() {
             quoted.line();
         }
@@ -636,6 +650,24 @@ mod tests {
         assert_eq!(lines, ["````text", "1. - ```rust", "        ```", "    ```", "", "Default: `x`.", "````"]);
         assert!(rustdoc_safe(&lines));
         assert!(doc_lines(&["  ".to_owned()]).is_empty());
+    }
+
+    #[test]
+    fn read_as_rustdoc_reads_it() {
+        // rustdoc parses footnotes: a code block in a footnote definition is a doctest.
+        let footnote = "[^a]: ```rust\n    fn main() { panic!(\"ran\") }\n    ```".to_owned();
+        assert!(!rustdoc_safe(&sanitized(std::slice::from_ref(&footnote))));
+        assert_eq!(doc_lines(std::slice::from_ref(&footnote))[0], "````text");
+        // rustdoc removes the indentation all lines share: ` Example:` then `    ```` is a fence.
+        let shared = " Example:\n    ```\n    assert!(false);\n    ```".to_owned();
+        assert!(!rustdoc_safe(&sanitized(std::slice::from_ref(&shared))));
+        assert!(rustdoc_safe(&doc_lines(&[shared])));
+    }
+
+    #[test]
+    fn deeply_nested_quotes_do_not_exhaust_the_stack() {
+        let deep = format!("{}```rust\nx", ">".repeat(20_000));
+        assert!(rustdoc_safe(&doc_lines(&[deep])));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use ctyun_image_codegen::docs::{doc_lines, forbidden};
 use proptest::prelude::*;
-use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 const SAFE_INFO: &[&str] = &[
     "text", "json", "yaml", "toml", "xml", "html", "http", "sh", "bash", "shell", "console", "python", "go", "java",
@@ -21,10 +21,15 @@ fn check(lines: &[String]) -> Result<(), TestCaseError> {
         prop_assert!(!l.chars().any(forbidden), "forbidden character in {l:?}");
         prop_assert!(!l.contains('\t') && !l.contains('\r'), "tab or CR in {l:?}");
     }
-    // What rustdoc reads: the lines, then (as the next doc paragraph) the sentinel.
-    let text = format!("{}\n\n{SENTINEL}\n", lines.join("\n"));
+    // What rustdoc reads: the lines less the indentation they all share (rustdoc's unindent),
+    // then (as the next doc paragraph) the sentinel, parsed with rustdoc's extensions.
+    let shared = lines.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start_matches(' ').len()).min();
+    let unindented: Vec<&str> = lines.iter().map(|l| l.get(shared.unwrap_or(0)..).unwrap_or("")).collect();
+    let text = format!("{}\n\n{SENTINEL}\n", unindented.join("\n"));
+    let options =
+        Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let (mut in_code, mut sentinel_seen) = (false, false);
-    for event in Parser::new(&text) {
+    for event in Parser::new_ext(&text, options) {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
                 prop_assert!(false, "an indented code block is a doctest: {lines:?}");
@@ -60,6 +65,9 @@ fn markdownish() -> impl Strategy<Value = String> {
         Just(">     ".to_owned()),
         Just("- ```rust".to_owned()),
         Just("\u{202e}".to_owned()),
+        Just("[^a]: ".to_owned()),
+        Just(" ".to_owned()),
+        Just("| a |\n|---|\n".to_owned()),
         Just("\u{7}".to_owned()),
         "[a-z ]{0,6}".prop_map(|s| s),
         any::<char>().prop_map(|c| c.to_string()),
