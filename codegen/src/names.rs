@@ -66,8 +66,8 @@ pub const OPERATOR_METHODS: &[&str] = &["add", "bitand", "bitor", "bitxor", "div
 /// `snake_case` identifier for a field or method, keyword-escaped; `None` when the name has no
 /// usable characters.
 pub fn snake(wire: &str) -> Option<String> {
-    let s = sanitize(&wire.to_snake_case());
-    let s = s.trim_matches('_').to_owned();
+    // A dropped character between two words (`curated 精选 or`) would leave `__`.
+    let s = sanitize(&wire.to_snake_case()).split('_').filter(|w| !w.is_empty()).collect::<Vec<_>>().join("_");
     if s.is_empty() {
         return None;
     }
@@ -159,6 +159,10 @@ mod tests {
         assert_eq!(snake("fullECSDiskSize").unwrap(), "full_ecs_disk_size");
         assert_eq!(snake("maximumCPUCoreCount").unwrap(), "maximum_cpu_core_count");
         assert_eq!(snake("type").unwrap(), "type_");
+        // Dropped non-ASCII words leave no `__` (found by fuzz_spec: a description copied into an
+        // operationId).
+        assert_eq!(snake("community (curated 精选) or app").unwrap(), "community_curated_or_app");
+        assert!(is_snake_ident(&snake("a 精 b (c) 选 _d").unwrap()));
         assert_eq!(snake("self").unwrap(), "self_");
         assert_eq!(snake("Self").unwrap(), "self_");
         assert_eq!(snake("2fa").unwrap(), "n2fa");
