@@ -76,7 +76,12 @@ fn markdownish() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    // A fixed seed: the same cases on every run, so CI cannot fail at random. Explore others with
+    // `PROPTEST_RNG_SEED=$RANDOM PROPTEST_CASES=300000 cargo test -p ctyun-image-codegen --test doc_sanitizer`.
+    #![proptest_config(ProptestConfig {
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_203),
+        ..ProptestConfig::with_cases(2000)
+    })]
 
     #[test]
     fn arbitrary_text_becomes_safe_doc_lines(a in ".*", b in markdownish()) {
