@@ -506,48 +506,31 @@ impl<'a> Ctx<'a> {
             crate::diag::join("/x-error-codes", i.to_string())
         };
         for c in &new.error_codes {
-            let Some(o) = old.error_codes.iter().find(|o| o.code == c.code) else {
-                let m = format!("new `ErrorCode::{}` (`{}`)", c.rust_name, c.code);
-                self.push(
-                    "error-code-added",
-                    Direction::None,
-                    Scope::Api,
-                    m,
-                    (Side::New, &at(&new.error_codes, &c.code)),
-                );
-                continue;
-            };
-            if o.rust_name != c.rust_name {
-                let m = format!("`{}` is now `ErrorCode::{}` (was `ErrorCode::{}`)", c.code, c.rust_name, o.rust_name);
-                self.push(
+            let change = match old.error_codes.iter().find(|o| o.code == c.code) {
+                None => Some(("error-code-added", format!("new `ErrorCode::{}` (`{}`)", c.rust_name, c.code))),
+                Some(o) if o.rust_name != c.rust_name => Some((
                     "error-code-renamed",
-                    Direction::None,
-                    Scope::Api,
-                    m,
-                    (Side::New, &at(&new.error_codes, &c.code)),
-                );
-            } else if (&o.docs, &o.operations) != (&c.docs, &c.operations) {
-                let m = format!("docs or operations of `ErrorCode::{}` (`{}`)", c.rust_name, c.code);
-                self.push(
+                    format!("`{}` is now `ErrorCode::{}` (was `ErrorCode::{}`)", c.code, c.rust_name, o.rust_name),
+                )),
+                Some(o) if (&o.docs, &o.operations) != (&c.docs, &c.operations) => Some((
                     "error-code-changed",
-                    Direction::None,
-                    Scope::Api,
-                    m,
-                    (Side::New, &at(&new.error_codes, &c.code)),
-                );
+                    format!("docs or operations of `ErrorCode::{}` (`{}`)", c.rust_name, c.code),
+                )),
+                Some(_) => None,
+            };
+            if let Some((rule, m)) = change {
+                self.push(rule, Direction::None, Scope::Api, m, (Side::New, &at(&new.error_codes, &c.code)));
             }
         }
-        for o in &old.error_codes {
-            if !new.error_codes.iter().any(|c| c.code == o.code) {
-                let m = format!("`ErrorCode::{}` removed (`{}` now decodes as `Unknown`)", o.rust_name, o.code);
-                self.push(
-                    "error-code-removed",
-                    Direction::None,
-                    Scope::Api,
-                    m,
-                    (Side::Old, &at(&old.error_codes, &o.code)),
-                );
-            }
+        for o in old.error_codes.iter().filter(|o| !new.error_codes.iter().any(|c| c.code == o.code)) {
+            let m = format!("`ErrorCode::{}` removed (`{}` now decodes as `Unknown`)", o.rust_name, o.code);
+            self.push(
+                "error-code-removed",
+                Direction::None,
+                Scope::Api,
+                m,
+                (Side::Old, &at(&old.error_codes, &o.code)),
+            );
         }
     }
 
